@@ -1,0 +1,48 @@
+# The two commands a newcomer types: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= tcvn_portal.settings.local
+
+.PHONY: run test install system-deps migrate seed messages lint bench fuzz clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+system-deps:
+	./scripts/system-deps.sh
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var >/dev/null
+
+migrate: install messages
+ifdef DATABASE_URL
+	$(PY) manage.py migrate --database owner --noinput
+else
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+endif
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: system-deps seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	./scripts/run.sh
+
+test: install
+	./scripts/system-deps.sh --test
+	$(MAKE) --no-print-directory messages
+	eval "$$(./scripts/services.sh)" && DJANGO_SETTINGS_MODULE=tcvn_portal.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var/tcvn.sqlite3* var/celery-queue var/staticfiles

@@ -1,0 +1,5 @@
+from allauth.account.forms import SignupForm
+
+
+class BusinessSignupForm(SignupForm):
+    pass

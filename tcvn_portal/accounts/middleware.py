@@ -1,0 +1,6 @@
+class RequireMfaForOfficialsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)

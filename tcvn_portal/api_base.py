@@ -1,0 +1,32 @@
+"""The base of every API viewset: tenant-scoped, permission-checked, archived instead of deleted."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import mixins, viewsets
+
+
+class TenantModelViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update. There is no DELETE: regulated records are archived.
+
+    Subclasses set `read_permission`, `write_permission` and `get_queryset()` over a scoped manager
+    (`Model.objects`), so another tenant's id is simply not found: 404.
+    """
+
+    read_permission: str | tuple[str, ...] | None = None
+    write_permission: str | tuple[str, ...] | None = None
+    action_permissions: dict[str, str] = {}
+
+    @property
+    def request_membership(self):
+        return self.request._request.membership
+
+    def archive(self, instance) -> None:
+        instance.archived_at = timezone.now()
+        instance.save(update_fields=["archived_at"])

@@ -1,0 +1,34 @@
+"""Diacritic-insensitive search, with the vendor choice made here and nowhere else.
+
+Every searchable model keeps `search_text`: its text folded by core.text.fold (lower case, no marks,
+đ → d, which neither Unicode decomposition nor a naive unaccent does everywhere). On PostgreSQL the
+column carries a trigram GIN index, so the substring match uses the index and a word-similarity match
+forgives a typo. On SQLite a plain
+substring match over the same column does the job for a small office.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import Q, QuerySet
+
+from .text import fold
+
+
+def search_queryset(queryset: QuerySet, query: str) -> QuerySet:
+    folded = fold(query)
+    if not folded:
+        return queryset
+    from django.db import connections
+
+    if connections[queryset.db].vendor == "postgresql":
+        return (
+            queryset.annotate(search_rank=TrigramWordSimilarity(folded, "search_text"))
+            .filter(Q(search_text__contains=folded) | Q(search_rank__gte=0.5))
+            .order_by("-search_rank", *queryset.query.order_by or ["pk"])
+        )
+    terms = folded.split()
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    return queryset.filter(condition)

@@ -1,0 +1,104 @@
+"""The current tenant of a request or task, carried in a ContextVar and mirrored into PostgreSQL.
+
+PostgreSQL's row-level security reads `app.tenant_id` (and `app.user_id`, for a user's own memberships)
+set with `set_config(..., true)`: local to the transaction, so a pooled connection never carries it into
+the next request. Everything vendor-specific about that lives here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+
+if TYPE_CHECKING:
+    from .models import Membership, Tenant
+
+
+class TenantNotActivated(RuntimeError):
+    """A tenant-owned table was queried with no tenant active: a bug, never a reason to show all rows."""
+
+
+class CrossTenantWrite(RuntimeError):
+    """A row of one tenant was about to be saved while another tenant is active."""
+
+
+@dataclass(frozen=True)
+class TenantState:
+    tenant: Tenant | None
+    user_id: int | None = None
+    membership: Membership | None = None
+
+
+_state: ContextVar[TenantState] = ContextVar("tcvn_tenant_state", default=TenantState(tenant=None))
+
+
+def current_state() -> TenantState:
+    return _state.get()
+
+
+def current_tenant() -> Tenant | None:
+    return _state.get().tenant
+
+
+def current_tenant_id() -> int | None:
+    tenant = _state.get().tenant
+    return tenant.pk if tenant is not None else None
+
+
+def require_tenant_id() -> int:
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise TenantNotActivated("No tenant is active: wrap the code in tenant_context(tenant).")
+    return tenant_id
+
+
+def uses_row_level_security(using: str = "default") -> bool:
+    from django.db import connections
+
+    return connections[using].vendor == "postgresql"
+
+
+def _push_to_database(state: TenantState) -> None:
+    if not uses_row_level_security():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('app.tenant_id', %s, true), set_config('app.user_id', %s, true)",
+            [
+                str(state.tenant.pk) if state.tenant is not None else "",
+                str(state.user_id) if state.user_id is not None else "",
+            ],
+        )
+
+
+@contextlib.contextmanager
+def tenant_context(
+    tenant: Tenant | None, *, user_id: int | None = None, membership: Membership | None = None
+) -> Iterator[TenantState]:
+    """Run the block as `tenant`: scoped managers and PostgreSQL RLS both see only its rows.
+
+    Opens a transaction (a savepoint when nested), because the RLS setting lives as long as the
+    transaction; on leaving, the previous tenant is restored in both places.
+    """
+    state = TenantState(tenant=tenant, user_id=user_id, membership=membership)
+    previous = _state.get()
+    with transaction.atomic():
+        token = _state.set(state)
+        try:
+            _push_to_database(state)
+            yield state
+        finally:
+            _state.reset(token)
+            if connection.in_atomic_block and not connection.needs_rollback:
+                _push_to_database(previous)
+
+
+def set_active_state(state: TenantState) -> None:
+    """Switch the tenant inside an already open transaction (used by API token authentication)."""
+    _state.set(state)
+    _push_to_database(state)

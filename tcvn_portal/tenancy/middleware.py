@@ -1,0 +1,44 @@
+"""Opens each request's transaction and activates the user's current tenant inside it.
+
+ATOMIC_REQUESTS would wrap only the view; the tenant must already be set while middleware and lazily
+rendered templates run, so the transaction starts here and everything below runs inside it.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from . import context
+from .selectors import active_memberships_for
+
+SESSION_KEY = "tcvn_tenant_id"
+
+
+class TenantMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with transaction.atomic():
+            user = request.user
+            user_id = user.pk if user.is_authenticated else None
+            # Let RLS show the user's own memberships in every tenant while the current one is chosen.
+            context.set_active_state(context.TenantState(tenant=None, user_id=user_id))
+            membership = None
+            memberships: list = []
+            if user_id is not None:
+                memberships = active_memberships_for(user)
+                wanted = request.session.get(SESSION_KEY)
+                membership = next((m for m in memberships if m.tenant_id == wanted), None)
+                if membership is None and memberships:
+                    membership = memberships[0]
+                    request.session[SESSION_KEY] = membership.tenant_id
+            request.memberships = memberships
+            request.membership = membership
+            request.tenant = membership.tenant if membership else None
+            with context.tenant_context(request.tenant, user_id=user_id, membership=membership):
+                response = self.get_response(request)
+            if response.status_code >= 500:
+                # The view's exception was turned into a response below us; keep nothing it wrote.
+                transaction.set_rollback(True)
+        return response

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from tcvn_portal.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("tcvn_portal.accounts.urls")),
+    path("", include("tcvn_portal.core.urls")),
+    path("org/", include("tcvn_portal.tenancy.urls")),
+    path("audit/", include("tcvn_portal.audit.urls")),
+    path("files/", include("tcvn_portal.attachments.urls")),
+    path("notifications/", include("tcvn_portal.notifications.urls")),
+    path("api/v1/", include("tcvn_portal.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
