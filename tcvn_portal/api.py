@@ -1,5 +1,6 @@
-"""The one API router: every app registers its viewsets here under /api/v1/."""
+"""The API under /api/v1/: the platform's resources here, each domain app's router under its name."""
 
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from tcvn_portal.tenancy.api import OrganizationViewSet
@@ -7,4 +8,10 @@ from tcvn_portal.tenancy.api import OrganizationViewSet
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("inspections/", include("inspections.api.urls")),
+    path("metrology/", include("metrology.api.urls")),
+    path("iso/", include("iso_qms.api.urls")),
+    path("traceability/", include("traceability.api.urls")),
+    *router.urls,
+]

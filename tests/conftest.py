@@ -8,7 +8,7 @@ from django.db import connections
 
 from tcvn_portal import dbsetup
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.celery_fixtures"]
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    # Our apps come before allauth so that their templates override allauth's.
+    "tcvn_portal.core",
+    "tcvn_portal.accounts",
+    "tcvn_portal.tenancy",
+    "tcvn_portal.audit",
+    "tcvn_portal.attachments",
+    "tcvn_portal.notifications",
+    "inspections",
+    "metrology",
+    "iso_qms",
+    "traceability",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -42,12 +53,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_celery_beat",
-    "tcvn_portal.core",
-    "tcvn_portal.accounts",
-    "tcvn_portal.tenancy",
-    "tcvn_portal.audit",
-    "tcvn_portal.attachments",
-    "tcvn_portal.notifications",
 ]
 
 MIDDLEWARE = [

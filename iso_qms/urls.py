@@ -1,0 +1,3 @@
+app_name = "iso_qms"
+
+urlpatterns: list = []
