@@ -67,6 +67,8 @@ def read_code(code: str, *, kind: str) -> PublicCode | None:
         raw = base64.b32decode(code.upper() + "====", casefold=False)
     except (ValueError, base64.binascii.Error):
         return None
+    if base64.b32encode(raw).decode().rstrip("=") != code.upper():
+        return None  # the last character's spare bits must be zero: one code, one spelling
     payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
     if not hmac.compare_digest(mac, _mac(kind, payload)):
         return None
