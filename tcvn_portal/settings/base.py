@@ -203,7 +203,7 @@ TCVN_REQUIRE_MFA_FOR_OFFICIALS = env_bool("TCVN_REQUIRE_MFA_FOR_OFFICIALS", True
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

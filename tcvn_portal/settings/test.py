@@ -33,3 +33,5 @@ TCVN_REQUIRE_MFA_FOR_OFFICIALS = True
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login": False, "signup": False}  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min"}}  # noqa: F405
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns about a missing directory)
+WHITENOISE_USE_FINDERS = True

@@ -8,4 +8,12 @@ class TenancyConfig(AppConfig):
     verbose_name = _("Tenancy")
 
     def ready(self) -> None:
-        from . import roles  # noqa: F401  (registers the platform's permissions)
+        from tcvn_portal.core.navigation import NavEntry, register_nav
+
+        from . import dashboard, roles  # noqa: F401  (registers permissions and dashboard cards)
+
+        register_nav(
+            NavEntry(_("Dashboard"), "core:dashboard", None, order=0),
+            NavEntry(_("Organisations"), "tenancy:organization_list",
+                     ("organization.view", "organization.view_own"), order=90),
+        )

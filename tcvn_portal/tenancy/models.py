@@ -45,11 +45,24 @@ class TenantScopedQuerySet(models.QuerySet):
         return search_queryset(self, query)
 
 
+class ActiveTenantId(models.Expression):
+    """The active tenant's id, read when the SQL is compiled, not when the queryset is built.
+
+    Querysets built at import time (a ModelForm's choices, a serializer's related field) are therefore
+    still scoped to whichever tenant is active when they run; with none active, compiling raises.
+    """
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection):
+        return "%s", [context.require_tenant_id()]
+
+
 class TenantScopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):
     """Only the active tenant's rows; with no tenant active it raises instead of showing everything."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(tenant_id=context.require_tenant_id())
+        return super().get_queryset().filter(tenant_id=ActiveTenantId())
 
 
 class TenantOwnedModel(models.Model):

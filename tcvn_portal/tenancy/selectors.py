@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from .models import Membership
+from django.db.models import QuerySet
+
+from .models import Membership, Organization
 
 
 def active_memberships_for(user) -> list[Membership]:
@@ -10,3 +12,21 @@ def active_memberships_for(user) -> list[Membership]:
         .select_related("tenant", "organization")
         .order_by("tenant__name")
     )
+
+
+def organizations_visible_to(membership: Membership) -> QuerySet[Organization]:
+    """Staff see every organisation of the tenant; a business or agency user sees only its own."""
+    queryset = Organization.objects.filter(archived_at__isnull=True)
+    if not membership.has_perm("organization.view"):
+        queryset = queryset.filter(pk=membership.organization_id)
+    return queryset
+
+
+def filter_organizations(queryset: QuerySet[Organization], *, q: str = "", kind: str = "", commune=None):
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if commune is not None:
+        queryset = queryset.filter(commune=commune)
+    if q:
+        queryset = queryset.search(q)
+    return queryset.select_related("commune")

@@ -43,3 +43,15 @@ def resolve_api_token(raw: str) -> ApiToken | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token
+
+
+def save_organization(*, organization, actor) -> None:
+    """Validates and saves an organisation of the active tenant (the audit trail records who and what)."""
+    organization.full_clean(exclude=["tenant"])
+    organization.save()
+
+
+def archive_organization(*, organization, actor) -> None:
+    """Archives instead of deleting: the organisation's history stays, it leaves the lists."""
+    organization.archived_at = timezone.now()
+    organization.save(update_fields=["archived_at"])

@@ -1,5 +1,13 @@
 from django.urls import path
 
+from . import views
+
 app_name = "tenancy"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.OrganizationListView.as_view(), name="organization_list"),
+    path("new/", views.OrganizationEditView.as_view(), name="organization_create"),
+    path("<int:pk>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
+    path("<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization_edit"),
+    path("<int:pk>/archive/", views.OrganizationArchiveView.as_view(), name="organization_archive"),
+]

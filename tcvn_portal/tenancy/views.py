@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from tcvn_portal.permissions import TenantPermissionRequiredMixin
+
+from . import selectors, services
+from .forms import OrganizationFilterForm, OrganizationForm
+from .models import Organization
+
+PAGE_SIZE = 25
+
+
+class OrganizationListView(TenantPermissionRequiredMixin, View):
+    permission_required = ("organization.view", "organization.view_own")
+
+    def get(self, request):
+        form = OrganizationFilterForm(request.GET or None)
+        queryset = selectors.organizations_visible_to(request.membership)
+        if form.is_valid():
+            queryset = selectors.filter_organizations(queryset, **form.cleaned_data)
+        else:
+            queryset = queryset.select_related("commune")
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "tenancy/organization_list.html", {"form": form, "page": page})
+
+
+class OrganizationDetailView(TenantPermissionRequiredMixin, View):
+    permission_required = ("organization.view", "organization.view_own")
+
+    def get(self, request, pk: int):
+        organization = get_object_or_404(
+            selectors.organizations_visible_to(request.membership).select_related("commune"), pk=pk
+        )
+        return render(request, "tenancy/organization_detail.html", {"organization": organization})
+
+
+class OrganizationEditView(TenantPermissionRequiredMixin, View):
+    permission_required = "organization.change"
+
+    def get_object(self, pk):
+        return get_object_or_404(Organization.objects, pk=pk, archived_at__isnull=True) if pk else None
+
+    def get(self, request, pk: int | None = None):
+        return self.render(OrganizationForm(instance=self.get_object(pk)))
+
+    def post(self, request, pk: int | None = None):
+        form = OrganizationForm(request.POST, instance=self.get_object(pk))
+        if form.is_valid():
+            services.save_organization(organization=form.instance, actor=request.user)
+            messages.success(request, _("The organisation was saved."))
+            return redirect("tenancy:organization_detail", pk=form.instance.pk)
+        return self.render(form, status=400)
+
+    def render(self, form, status=200):
+        return render(self.request, "tenancy/organization_form.html", {"form": form}, status=status)
+
+
+class OrganizationArchiveView(TenantPermissionRequiredMixin, View):
+    permission_required = "organization.change"
+
+    def post(self, request, pk: int):
+        organization = get_object_or_404(Organization.objects, pk=pk, archived_at__isnull=True)
+        services.archive_organization(organization=organization, actor=request.user)
+        messages.success(request, _("The organisation was archived."))
+        return redirect("tenancy:organization_list")
+
+
