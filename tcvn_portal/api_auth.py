@@ -8,13 +8,10 @@ the secret's SHA-256 is stored.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from tcvn_portal.tenancy import context
-
-
-class TenantSessionAuthentication(authentication.SessionAuthentication):
-    pass
 
 
 class TenantTokenAuthentication(authentication.BaseAuthentication):
@@ -64,3 +61,15 @@ class HasTenantPermission(permissions.BasePermission):
             return False
         perms = (permission,) if isinstance(permission, str) else permission
         return any(membership.has_perm(p) for p in perms)
+
+
+class TenantTokenScheme(OpenApiAuthenticationExtension):
+    target_class = TenantTokenAuthentication
+    name = "tenantToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Authorization: Bearer tcvn_<tenant id>_<secret> — create one on the API tokens page.",
+        }

@@ -19,6 +19,8 @@ class TenantModelViewSet(
     (`Model.objects`), so another tenant's id is simply not found: 404.
     """
 
+    # Ids are integers: anything else is a 404 before any query, and the schema says so.
+    lookup_value_regex = "[0-9]+"
     read_permission: str | tuple[str, ...] | None = None
     write_permission: str | tuple[str, ...] | None = None
     action_permissions: dict[str, str] = {}

@@ -253,7 +253,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "TCVN Portal <no-reply
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tcvn_portal.api_auth.TenantTokenAuthentication",
-        "tcvn_portal.api_auth.TenantSessionAuthentication",
+        # Session users act in the tenant TenantMiddleware chose for the browser.
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["tcvn_portal.api_auth.HasTenantPermission"],
     "DEFAULT_PAGINATION_CLASS": "tcvn_portal.api_pagination.BoundedPageNumberPagination",
@@ -300,4 +301,6 @@ LOGGING = {
 }
 
 TCVN_SITE_NAME = "TCVN Portal"
+# Where emails link to (notification links are paths; mail needs the full address).
+TCVN_SITE_URL = os.environ.get("TCVN_SITE_URL", "http://localhost:8000")
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/")

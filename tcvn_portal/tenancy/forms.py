@@ -26,3 +26,8 @@ class OrganizationFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.all()
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100,
+                           help_text=_("Which system will use it, e.g. “ERP of the factory”."))

@@ -55,3 +55,8 @@ def archive_organization(*, organization, actor) -> None:
     """Archives instead of deleting: the organisation's history stays, it leaves the lists."""
     organization.archived_at = timezone.now()
     organization.save(update_fields=["archived_at"])
+
+
+def revoke_api_token(*, token: ApiToken, actor) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])

@@ -7,8 +7,8 @@ from django.views import View
 from tcvn_portal.permissions import TenantPermissionRequiredMixin
 
 from . import selectors, services
-from .forms import OrganizationFilterForm, OrganizationForm
-from .models import Organization
+from .forms import ApiTokenForm, OrganizationFilterForm, OrganizationForm
+from .models import ApiToken, Organization
 
 PAGE_SIZE = 25
 
@@ -68,3 +68,36 @@ class OrganizationArchiveView(TenantPermissionRequiredMixin, View):
         return redirect("tenancy:organization_list")
 
 
+
+
+class ApiTokenListView(TenantPermissionRequiredMixin, View):
+    """A member's own API tokens: create one (shown once), list, revoke."""
+
+    permission_required = "apitoken.manage"
+
+    def tokens(self):
+        return ApiToken.objects.filter(membership=self.request.membership, revoked_at__isnull=True)
+
+    def get(self, request, new_token: str = "", form=None):
+        return render(
+            request,
+            "tenancy/apitoken_list.html",
+            {"tokens": self.tokens(), "form": form or ApiTokenForm(), "new_token": new_token},
+        )
+
+    def post(self, request):
+        form = ApiTokenForm(request.POST)
+        if not form.is_valid():
+            return self.get(request, form=form)
+        raw = services.issue_api_token(membership=request.membership, name=form.cleaned_data["name"])
+        return self.get(request, new_token=raw)
+
+
+class ApiTokenRevokeView(TenantPermissionRequiredMixin, View):
+    permission_required = "apitoken.manage"
+
+    def post(self, request, pk: int):
+        token = get_object_or_404(ApiToken.objects, pk=pk, membership=request.membership, revoked_at__isnull=True)
+        services.revoke_api_token(token=token, actor=request.user)
+        messages.success(request, _("The token was revoked."))
+        return redirect("tenancy:apitoken_list")
