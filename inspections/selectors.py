@@ -1,0 +1,143 @@
+"""Reads of the inspections domain: every queryset starts from a scoped manager (the active tenant only)
+and carries the joins its page needs, so a list costs the same few queries at any length."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from . import calculators
+from .models import (
+    ChecklistItem,
+    FollowUp,
+    Inspection,
+    InspectionDecision,
+    InspectionPlan,
+    LegalBasis,
+    SamplingPlan,
+    ToleranceBand,
+)
+
+
+def _in_force(queryset: QuerySet, day: date) -> QuerySet:
+    return queryset.filter(Q(valid_from__lte=day), Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def tolerance_bands_on(day: date) -> list[calculators.ToleranceBand]:
+    return [row.as_band() for row in _in_force(ToleranceBand.objects.all(), day)]
+
+
+def sampling_plans_on(day: date) -> list[calculators.SamplingPlan]:
+    return [row.as_plan() for row in _in_force(SamplingPlan.objects.all(), day)]
+
+
+def legal_bases_on(day: date) -> QuerySet[LegalBasis]:
+    return _in_force(LegalBasis.objects.all(), day)
+
+
+def checklist_for(inspection_type: str) -> QuerySet[ChecklistItem]:
+    return ChecklistItem.objects.filter(inspection_type=inspection_type, is_active=True)
+
+
+def plans() -> QuerySet[InspectionPlan]:
+    return (
+        InspectionPlan.objects.filter(archived_at__isnull=True)
+        .select_related("approved_by")
+        .annotate(decision_count=Count("decisions", distinct=True))
+    )
+
+
+def decisions() -> QuerySet[InspectionDecision]:
+    return (
+        InspectionDecision.objects.filter(archived_at__isnull=True)
+        .select_related("plan", "team_lead")
+        .annotate(
+            establishment_count=Count("targets", distinct=True),
+            inspection_count=Count("inspections", distinct=True),
+        )
+    )
+
+
+def decisions_for_user(user) -> QuerySet[InspectionDecision]:
+    """Decisions whose team includes the user (as lead or member)."""
+    return decisions().filter(Q(team_lead=user) | Q(team__user=user)).distinct()
+
+
+@dataclass(frozen=True)
+class InspectionFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    inspection_type: str = ""
+    result: str = ""
+    status: str = ""
+    inspector_id: int | None = None
+    commune_id: int | None = None
+    decision_id: int | None = None
+    q: str = ""
+
+
+def inspections(filters: InspectionFilters | None = None) -> QuerySet[Inspection]:
+    """Inspections of the active tenant, filtered; joins what list pages and exports show."""
+    f = filters or InspectionFilters()
+    queryset = Inspection.objects.filter(archived_at__isnull=True).select_related(
+        "establishment", "decision", "inspector", "commune"
+    )
+    if f.date_from:
+        queryset = queryset.filter(visited_on__gte=f.date_from)
+    if f.date_to:
+        queryset = queryset.filter(visited_on__lte=f.date_to)
+    if f.inspection_type:
+        queryset = queryset.filter(inspection_type=f.inspection_type)
+    if f.result:
+        queryset = queryset.filter(result=f.result)
+    if f.status:
+        queryset = queryset.filter(status=f.status)
+    if f.inspector_id:
+        queryset = queryset.filter(inspector_id=f.inspector_id)
+    if f.commune_id:
+        queryset = queryset.filter(commune_id=f.commune_id)
+    if f.decision_id:
+        queryset = queryset.filter(decision_id=f.decision_id)
+    if f.q:
+        queryset = queryset.search(f.q)
+    return queryset.annotate(
+        violation_count=Count("violations", filter=Q(violations__archived_at__isnull=True), distinct=True),
+    )
+
+
+def inspections_of_establishment(organization_id: int) -> QuerySet[Inspection]:
+    """The whole history of one establishment, newest first."""
+    return (
+        inspections(None).filter(establishment_id=organization_id).prefetch_related("violations__legal_basis")
+    )
+
+
+def inspection_detail(pk: int) -> Inspection:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Inspection.objects.select_related(
+            "establishment",
+            "establishment__commune",
+            "decision",
+            "decision__team_lead",
+            "inspector",
+            "approved_by",
+            "commune",
+        ),
+        pk=pk,
+    )
+
+
+def open_followups() -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(status=FollowUp.Status.OPEN, archived_at__isnull=True)
+
+
+def dashboard_counts() -> dict[str, int]:
+    """Counts for the dashboard, one aggregate query."""
+    return Inspection.objects.filter(archived_at__isnull=True).aggregate(
+        drafts=Count("pk", filter=Q(status=Inspection.Status.DRAFT)),
+        submitted=Count("pk", filter=Q(status=Inspection.Status.SUBMITTED)),
+    )
