@@ -1,0 +1,170 @@
+"""The consumer's side: resolving a scanned serial, from cache where possible, and recording the scan.
+
+An anonymous request has no tenant, and every row sits behind RLS. The serial names its tenant and carries
+a MAC (tcvn_portal.core.public_codes), so a forged serial is turned away before any database or cache hit;
+a genuine-looking one is looked up inside tenant_context of the tenant it names — never unscoped.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from tcvn_portal.core.public_codes import read_code
+from tcvn_portal.tenancy.context import tenant_context
+from tcvn_portal.tenancy.models import Tenant
+
+from . import cache as keys
+from .models import Batch, Stamp, StampSeries
+
+# A stamp scanned from this many distinct networks, or this many times, is flagged as a likely copy.
+FLAG_PLACES = getattr(settings, "TRACEABILITY_FLAG_PLACES", 5)
+FLAG_SCANS = getattr(settings, "TRACEABILITY_FLAG_SCANS", 50)
+MAX_PLACES_KEPT = 50
+
+
+@dataclass(frozen=True)
+class Resolved:
+    tenant_id: int
+    stamp_id: int
+    serial: str
+    series_status: str
+    batch: dict
+
+
+def _tenant(tenant_id: int) -> Tenant:
+    # Only the id matters to tenant_context; the row was checked when the stamp was first cached.
+    return Tenant(pk=tenant_id)
+
+
+def resolve(*, gtin: str, lot: str, serial: str) -> Resolved | None:
+    """The stamp behind a Digital Link path, or None when it is forged, unknown or does not match."""
+    code = read_code(serial, kind="stamp")
+    if code is None or code.code != serial:
+        return None
+    stamp = cache.get(keys.stamp_key(serial))
+    if stamp is None:
+        tenant = Tenant.objects.filter(pk=code.tenant_id, is_active=True).first()
+        if tenant is None:
+            return None
+        with tenant_context(tenant):
+            stamp = (
+                Stamp.objects.filter(serial=serial)
+                .values(
+                    "pk",
+                    "series_id",
+                    "series__batch_id",
+                    "series__batch__lot",
+                    "series__batch__product__gtin",
+                )
+                .first()
+            )
+        if stamp is None:
+            return None
+        stamp["tenant_id"] = tenant.pk
+        cache.set(keys.stamp_key(serial), stamp, keys.STAMP_TTL)
+    if stamp["series__batch__product__gtin"] != gtin or stamp["series__batch__lot"] != lot:
+        return None
+    series_id, batch_id = stamp["series_id"], stamp["series__batch_id"]
+    cached = cache.get_many([keys.series_key(series_id), keys.batch_key(batch_id)])
+    status = cached.get(keys.series_key(series_id))
+    batch = cached.get(keys.batch_key(batch_id))
+    if status is None or batch is None:
+        with tenant_context(_tenant(stamp["tenant_id"])):
+            if status is None:
+                status = StampSeries.objects.values_list("status", flat=True).get(pk=series_id)
+                cache.set(keys.series_key(series_id), status, keys.VIEW_TTL)
+            if batch is None:
+                batch = batch_view(batch_id)
+                cache.set(keys.batch_key(batch_id), batch, keys.VIEW_TTL)
+    return Resolved(
+        tenant_id=stamp["tenant_id"], stamp_id=stamp["pk"], serial=serial, series_status=status, batch=batch
+    )
+
+
+def batch_view(batch_id: int) -> dict:
+    """Everything the scan page shows about a batch, as plain data fit for the cache."""
+    batch = Batch.objects.select_related("product__owner", "product__category").get(pk=batch_id)
+    product, owner = batch.product, batch.product.owner
+    return {
+        "product": product.name,
+        "gtin": product.gtin,
+        "brand": product.brand,
+        "category": product.category.name if product.category else "",
+        "shelf_life": product.shelf_life,
+        "standards": product.standards,
+        "producer": owner.name,
+        "address": owner.address,
+        "lot": batch.lot,
+        "production_date": batch.production_date,
+        "expiry_date": batch.expiry_date,
+        "origin": batch.origin,
+        "recalled_at": batch.recalled_at,
+        "recall_reason": batch.recall_reason,
+        "stages": [{"name": s.name, "place": s.place, "at": s.started_at} for s in batch.stages.all()],
+        "certifications": [
+            {"name": c.name, "number": c.number, "issuer": c.issuer, "valid_until": c.valid_until}
+            for c in product.certifications.filter(archived_at__isnull=True)
+        ],
+    }
+
+
+def place_of(remote_addr: str | None) -> str:
+    """The network a scan came from (/24 or /48): enough to tell places apart, never a person's address."""
+    try:
+        address = ipaddress.ip_address(remote_addr or "")
+    except ValueError:
+        return ""
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+_RECORD_SQL = """
+WITH s AS (
+    UPDATE traceability_stamp SET
+        scan_count = scan_count + 1,
+        first_scanned_at = COALESCE(first_scanned_at, %(now)s),
+        last_scanned_at = %(now)s,
+        places = CASE WHEN %(new)s THEN array_append(places, %(place)s::varchar) ELSE places END,
+        flagged_at = CASE
+            WHEN flagged_at IS NULL AND (
+                scan_count + 1 >= %(max_scans)s
+                OR cardinality(places) + (CASE WHEN %(new)s THEN 1 ELSE 0 END) >= %(max_places)s
+            ) THEN %(now)s ELSE flagged_at END
+    WHERE id = %(stamp)s
+    RETURNING id, tenant_id, scan_count, first_scanned_at
+), e AS (
+    INSERT INTO traceability_scanevent (tenant_id, stamp_id, scanned_at, place, user_agent)
+    SELECT tenant_id, id, %(now)s, %(place)s, %(agent)s FROM s
+)
+SELECT scan_count, first_scanned_at FROM s
+"""
+
+
+def record_scan(resolved: Resolved, *, place: str, user_agent: str) -> tuple[int, datetime]:
+    """Counts the scan, keeps the event, and flags the stamp — one SQL statement, one round trip."""
+    new = (
+        "(%(place)s <> '' AND NOT (%(place)s::varchar = ANY(places)) "
+        f"AND cardinality(places) < {MAX_PLACES_KEPT})"
+    )
+    sql = _RECORD_SQL.replace("%(new)s", new)
+    with tenant_context(_tenant(resolved.tenant_id)), connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "now": timezone.now(),
+                "place": place,
+                "agent": (user_agent or "")[:160],
+                "stamp": resolved.stamp_id,
+                "max_scans": FLAG_SCANS,
+                "max_places": FLAG_PLACES,
+            },
+        )
+        count, first = cursor.fetchone()
+    return count, first

@@ -1,0 +1,25 @@
+"""Background work of the traceability domain; each task fetches its inputs and calls a service."""
+
+from __future__ import annotations
+
+from tcvn_portal.tenancy.tasks import tenant_task
+
+from .models import StampSeries
+
+
+@tenant_task(time_limit=3600, soft_time_limit=3300)
+def issue_series(*, series_id: int) -> None:
+    from . import services
+
+    series = StampSeries.objects.filter(pk=series_id).first()
+    if series is not None:
+        services.issue_stamps(series=series)
+
+
+@tenant_task(time_limit=3600, soft_time_limit=3300)
+def build_print_pack(*, series_id: int) -> None:
+    from . import printpack
+
+    series = StampSeries.objects.filter(pk=series_id).first()
+    if series is not None:
+        printpack.build(series=series)
