@@ -1,0 +1,141 @@
+"""Expiry reminders: 30 and 7 days before a certificate's last day and on the day it lapses, to the
+instrument's owner and to the province's metrology officers — each exactly once.
+
+Exactly once, even when a worker dies mid-sweep: each verification's reminder is one transaction that
+writes the `Reminder` ledger row (unique per verification and stage) together with the notifications,
+whose own key (recipient, "metrology:verification:<id>:<stage>") is idempotent too. A sweep that dies
+leaves whole reminders or none; the next sweep skips the ledger's rows and sends the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from tcvn_portal.tenancy.context import tenant_context
+from tcvn_portal.tenancy.models import Membership, Tenant
+from tcvn_portal.tenancy.roles import Role
+
+from .models import Reminder, Verification
+from .selectors import standing_verifications
+
+# A reminder missed for longer than this (a worker down for weeks, an imported register full of long-lapsed
+# certificates) is not sent late: the dashboards already show those instruments as overdue.
+LAPSED_GRACE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    sent: int
+    skipped: int
+
+
+def stage_for(valid_until: date, today: date) -> str | None:
+    """The one stage due today: the latest that has begun, so a late sweep never sends a stale one."""
+    lapses_on = valid_until + timedelta(days=1)
+    if lapses_on <= today < lapses_on + timedelta(days=LAPSED_GRACE_DAYS):
+        return Reminder.Stage.LAPSED
+    if valid_until - timedelta(days=7) <= today <= valid_until:
+        return Reminder.Stage.DAYS_7
+    if valid_until - timedelta(days=30) <= today < valid_until - timedelta(days=7):
+        return Reminder.Stage.DAYS_30
+    return None
+
+
+def candidates(today: date):
+    """Standing verifications whose reminder window includes today and whose stage is not yet sent."""
+    window = standing_verifications().filter(
+        valid_until__gte=today - timedelta(days=LAPSED_GRACE_DAYS),
+        valid_until__lte=today + timedelta(days=30),
+    )
+    return window.order_by("valid_until", "pk").values_list("pk", "valid_until")
+
+
+def recipients_for(verification: Verification) -> list[Membership]:
+    """The owner's business users and the province's metrology officers (active memberships)."""
+    owners = Membership.objects.filter(
+        status=Membership.Status.ACTIVE, role=Role.BUSINESS, organization_id=verification.instrument.owner_id
+    )
+    officers = Membership.objects.filter(status=Membership.Status.ACTIVE, role=Role.METROLOGY_OFFICER)
+    return list((owners | officers).select_related("user").order_by("pk"))
+
+
+def _message(verification: Verification, stage: str) -> tuple[str, str]:
+    instrument = verification.instrument
+    values = {
+        "instrument": str(instrument),
+        "location": instrument.location or instrument.owner.name,
+        "certificate": verification.certificate_number,
+        "date": verification.valid_until.strftime("%d/%m/%Y"),
+    }
+    if stage == Reminder.Stage.LAPSED:
+        subject = _("Verification lapsed: %(instrument)s") % values
+        body = (
+            _(
+                "The verification certificate %(certificate)s of %(instrument)s (%(location)s) was valid "
+                "until %(date)s and has lapsed. The instrument must not be used in trade until it is "
+                "verified again."
+            )
+            % values
+        )
+    else:
+        subject = _("Verification due: %(instrument)s") % values
+        body = (
+            _(
+                "The verification certificate %(certificate)s of %(instrument)s (%(location)s) is valid "
+                "until %(date)s. Please ask for its periodic verification in time."
+            )
+            % values
+        )
+    return subject, body
+
+
+def send_one(*, tenant: Tenant, verification_id: int, today: date) -> bool:
+    """Sends the stage due today for one verification, once. True if this call sent it."""
+    from tcvn_portal.notifications.services import notify
+
+    with tenant_context(tenant):
+        verification = (
+            standing_verifications()
+            .select_related("instrument__owner", "instrument__instrument_type")
+            .filter(pk=verification_id)
+            .first()
+        )
+        if verification is None:
+            return False
+        stage = stage_for(verification.valid_until, today)
+        if stage is None or Reminder.objects.filter(verification=verification, stage=stage).exists():
+            return False
+        people = recipients_for(verification)
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(verification=verification, stage=stage, recipients=len(people))
+        except IntegrityError:
+            return False  # another sweep sent it a moment ago
+        url = reverse("metrology:instrument_detail", args=[verification.instrument_id])
+        key = f"metrology:verification:{verification.pk}:{stage}"
+        with override("vi"):  # the province's people read Vietnamese first
+            subject, body = _message(verification, stage)
+        for membership in people:
+            notify(recipient=membership.user, tenant=tenant, subject=subject, body=body, key=key, url=url)
+        return True
+
+
+def send_due_reminders(*, tenant: Tenant, today: date | None = None) -> SweepResult:
+    """Sends every reminder due today in `tenant`, each in its own transaction."""
+    today = today or timezone.localdate()
+    with tenant_context(tenant):
+        due = list(candidates(today))
+    sent = skipped = 0
+    for verification_id, _valid_until in due:
+        if send_one(tenant=tenant, verification_id=verification_id, today=today):
+            sent += 1
+        else:
+            skipped += 1
+    return SweepResult(sent=sent, skipped=skipped)
