@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Extracts translatable strings into each catalog: the project's (templates/, tcvn_portal/ core, tenancy,
-# audit) in locale/, and every app that has its own locale/ directory into that one.
+# Extracts translatable strings. Each app listed below keeps its own catalog (<app>/locale/); the project's
+# catalog (locale/) holds everything else: templates/, tcvn_portal/ core, tenancy, audit, reports, settings.
+#   scripts/makemessages.sh                 every catalog
+#   scripts/makemessages.sh --project-only  only locale/
 set -euo pipefail
 cd "$(dirname "$0")/.."
-py="$PWD/.venv/bin/python"
-own=()
-for dir in $(find . -path ./.venv -prune -o -path ./var -prune -o -type d -name locale -print | grep -v '^./locale$'); do
-  app=$(dirname "$dir")
-  own+=(--ignore="${app#./}/*")
-  (cd "$app" && "$py" "$OLDPWD/manage.py" makemessages -l vi --ignore='tests/*' >/dev/null)
+root=$PWD
+py="$root/.venv/bin/python"
+apps=(inspections metrology iso_qms traceability tcvn_portal/accounts tcvn_portal/attachments tcvn_portal/notifications)
+ignores=()
+for app in "${apps[@]}"; do
+  ignores+=(--ignore="$app/*")
+  if [ "${1:-}" != "--project-only" ]; then
+    mkdir -p "$app/locale"
+    (cd "$app" && "$py" "$root/manage.py" makemessages -l vi --ignore='tests/*' >/dev/null)
+  fi
 done
 "$py" manage.py makemessages -l vi --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='*/tests/*' \
-  --ignore='docs/*' "${own[@]}" >/dev/null
+  --ignore='docs/*' --ignore='templates/account/*' --ignore='templates/mfa/*' --ignore='templates/allauth/*' \
+  "${ignores[@]}" >/dev/null

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tcvn_portal.audit",
     "tcvn_portal.attachments",
     "tcvn_portal.notifications",
+    "tcvn_portal.reports",
     "inspections",
     "metrology",
     "iso_qms",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin
+from tcvn_portal.reports.excel import xlsx_response
 
 from . import selectors, services
 from .forms import ApiTokenForm, OrganizationFilterForm, OrganizationForm
@@ -23,6 +24,18 @@ class OrganizationListView(TenantPermissionRequiredMixin, View):
             queryset = selectors.filter_organizations(queryset, **form.cleaned_data)
         else:
             queryset = queryset.select_related("commune")
+        if request.GET.get("export") == "xlsx":
+            return xlsx_response(
+                filename="to-chuc",
+                title=_("Organisations"),
+                headers=[_("Name"), _("Kind"), _("Tax code"), _("Agency code"), _("Address"), _("Commune"),
+                         _("Legal representative"), _("Phone"), _("Email")],
+                rows=(
+                    (o.name, o.get_kind_display(), o.tax_code, o.agency_code, o.address,
+                     o.commune.name if o.commune else "", o.representative, o.phone, o.email)
+                    for o in queryset.iterator(chunk_size=2000)
+                ),
+            )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "tenancy/organization_list.html", {"form": form, "page": page})
 
