@@ -1,0 +1,165 @@
+"""The public scan page: anonymous, under RLS, served from cache, every scan counted."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tcvn_portal.core.public_codes import make_code
+from tcvn_portal.tenancy.context import tenant_context
+from traceability import cache as keys
+from traceability import public, services
+from traceability.models import ScanEvent, Stamp
+
+from .test_services import issue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def active_stamp(tenant_a, batch_a, business_user_a):
+    series = issue(tenant_a, batch_a, business_user_a, quantity=5)
+    with tenant_context(tenant_a):
+        services.activate_series(series=series, actor=business_user_a)
+        stamp = Stamp.objects.order_by("number").first()
+    return stamp
+
+
+def url_of(batch, serial):
+    return f"/01/{batch.product.gtin}/10/{batch.lot}/21/{serial}"
+
+
+def test_genuine_active_stamp_shows_product_batch_stages_and_count(client, active_stamp, batch_a):
+    response = client.get(url_of(batch_a, active_stamp.serial), REMOTE_ADDR="203.0.113.9")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tem chính hãng" in body
+    assert "Chè Shan Tuyết Hồng Thái" in body and "Hợp tác xã Chè Shan Tuyết" in body
+    assert "L2025-01" in body and "02/05/2025" in body and "Đồi chè Khuổi Bốc" in body
+    assert "kiểm tra 1 lần" in body
+    second = client.get(url_of(batch_a, active_stamp.serial), REMOTE_ADDR="203.0.113.10").content.decode()
+    assert "kiểm tra 2 lần" in second
+
+
+def test_every_scan_is_recorded_with_its_network_not_the_address(client, tenant_a, active_stamp, batch_a):
+    client.get(url_of(batch_a, active_stamp.serial), REMOTE_ADDR="198.51.100.77", HTTP_USER_AGENT="Phone")
+    with tenant_context(tenant_a):
+        event = ScanEvent.objects.get()
+        stamp = Stamp.objects.get(pk=active_stamp.pk)
+    assert (event.place, event.user_agent) == ("198.51.100.0/24", "Phone")
+    assert stamp.scan_count == 1 and stamp.first_scanned_at is not None
+
+
+def test_forged_serial_is_404_without_touching_the_database(client, active_stamp, batch_a):
+    forged = active_stamp.serial[:-2] + ("AA" if active_stamp.serial[-2:] != "AA" else "BB")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url_of(batch_a, forged))
+    assert response.status_code == 404
+    assert "không phải tem thật" in response.content.decode()
+    assert not [q for q in queries.captured_queries if "traceability" in q["sql"]]
+
+
+def test_well_formed_but_never_issued_serial_is_404(client, tenant_a, active_stamp, batch_a):
+    unissued = make_code(kind="stamp", tenant_id=tenant_a.pk)
+    assert client.get(url_of(batch_a, unissued)).status_code == 404
+
+
+def test_real_serial_under_another_gtin_or_lot_is_404(client, active_stamp, batch_a):
+    assert client.get(f"/01/00000096385074/10/L2025-01/21/{active_stamp.serial}").status_code == 404
+    assert client.get(f"/01/{batch_a.product.gtin}/10/OTHER/21/{active_stamp.serial}").status_code == 404
+
+
+def test_inactive_stamp_says_not_yet_activated(client, tenant_a, batch_a, business_user_a):
+    series = issue(tenant_a, batch_a, business_user_a, quantity=1)
+    with tenant_context(tenant_a):
+        serial = Stamp.objects.get(series=series).serial
+    response = client.get(url_of(batch_a, serial))
+    assert response.status_code == 200
+    assert "chưa được kích hoạt" in response.content.decode()
+
+
+def test_withdrawn_stamp_answers_410(client, tenant_a, active_stamp, batch_a, officer_a):
+    client.get(url_of(batch_a, active_stamp.serial))  # cached as active first
+    with tenant_context(tenant_a):
+        services.withdraw_series(series=active_stamp.series, reason="In lỗi", actor=officer_a)
+    keys.forget_series(active_stamp.series_id)  # on_commit does this in production; tests never commit
+    response = client.get(url_of(batch_a, active_stamp.serial))
+    assert response.status_code == 410
+    assert "đã bị thu hồi" in response.content.decode()
+
+
+def test_recall_shows_a_red_warning_on_every_stamp_of_the_batch_at_once(
+    client, tenant_a, active_stamp, batch_a, business_user_a
+):
+    with tenant_context(tenant_a):
+        other = Stamp.objects.exclude(pk=active_stamp.pk).first()
+    assert "recall-warning" not in client.get(url_of(batch_a, active_stamp.serial)).content.decode()
+    assert cache.get(keys.batch_key(batch_a.pk)) is not None
+    with tenant_context(tenant_a):
+        services.recall_batch(batch=batch_a, reason="Vượt ngưỡng dư lượng", actor=business_user_a)
+    for stamp in (active_stamp, other):
+        body = client.get(url_of(batch_a, stamp.serial)).content.decode()
+        assert 'id="recall-warning"' in body and "Vượt ngưỡng dư lượng" in body
+
+
+def test_hot_path_reads_the_page_from_cache(client, active_stamp, batch_a):
+    client.get(url_of(batch_a, active_stamp.serial))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url_of(batch_a, active_stamp.serial)).status_code == 200
+    ours = [q["sql"] for q in queries.captured_queries if "traceability" in q["sql"]]
+    assert len(ours) == 1 and ours[0].lstrip().startswith("WITH s AS (")  # the scan record only
+
+
+def test_stamp_scanned_from_many_places_is_flagged(client, tenant_a, active_stamp, batch_a):
+    for i in range(public.FLAG_PLACES):
+        client.get(url_of(batch_a, active_stamp.serial), REMOTE_ADDR=f"10.{i}.0.1")
+    with tenant_context(tenant_a):
+        stamp = Stamp.objects.get(pk=active_stamp.pk)
+    assert stamp.flagged_at is not None and len(stamp.places) == public.FLAG_PLACES
+
+
+def test_stamp_scanned_a_few_times_from_one_place_is_not_flagged(client, tenant_a, active_stamp, batch_a):
+    for _ in range(3):
+        client.get(url_of(batch_a, active_stamp.serial), REMOTE_ADDR="10.0.0.1")
+    with tenant_context(tenant_a):
+        assert Stamp.objects.get(pk=active_stamp.pk).flagged_at is None
+
+
+def test_stamp_scanned_far_more_often_than_normal_is_flagged(
+    client, tenant_a, active_stamp, batch_a, settings
+):
+    for _ in range(public.FLAG_SCANS):
+        public.record_scan(
+            public.resolve(gtin=batch_a.product.gtin, lot=batch_a.lot, serial=active_stamp.serial),
+            place="10.0.0.0/24",
+            user_agent="",
+        )
+    with tenant_context(tenant_a):
+        assert Stamp.objects.get(pk=active_stamp.pk).flagged_at is not None
+
+
+def test_lot_with_a_slash_resolves_when_percent_encoded(
+    client, tenant_a, approved_product_a, business_user_a
+):
+    from datetime import date
+
+    from traceability.gs1 import digital_link
+    from traceability.models import Batch
+
+    with tenant_context(tenant_a):
+        batch = services.save_batch(
+            batch=Batch(product=approved_product_a, lot="A/7", production_date=date(2025, 1, 1)),
+            actor=business_user_a,
+        )
+    series = issue(tenant_a, batch, business_user_a, quantity=1)
+    with tenant_context(tenant_a):
+        services.activate_series(series=series, actor=business_user_a)
+        serial = Stamp.objects.get(series=series).serial
+    uri = digital_link("http://testserver", gtin=approved_product_a.gtin, lot="A/7", serial=serial)
+    assert "/10/A%2F7/21/" in uri
+    assert client.get(uri.removeprefix("http://testserver")).status_code == 200
+
+
+def test_resolver_description_is_served(client):
+    body = client.get("/.well-known/gs1resolver").json()
+    assert body["supportedPrimaryKeys"] == ["gtin"] and body["resolverRoot"] == "http://testserver"
