@@ -22,6 +22,9 @@ def notify(*, recipient, tenant, subject: str, body: str, key: str, url: str = "
     same moment — returns the stored row and changes nothing. Only a newly stored notification queues
     its email, and only once the caller's transaction commits.
     """
+    if not key or len(key) > Notification._meta.get_field("key").max_length:
+        # A cut key could merge two occasions into one, and one of them would never be sent.
+        raise ValueError(f"A notification key must have 1 to 200 characters, not {len(key)}.")
     active = context.current_tenant_id()
     if active is not None and active != tenant.pk:
         raise context.CrossTenantWrite(f"notification for tenant {tenant.pk} while tenant {active} is active")
@@ -30,7 +33,7 @@ def notify(*, recipient, tenant, subject: str, body: str, key: str, url: str = "
         # get_or_create retries the read after losing the race on the unique constraint.
         notification, created = Notification.objects.get_or_create(
             recipient=recipient,
-            key=key[:200],
+            key=key,
             defaults={"subject": str(subject)[:255], "body": str(body), "url": url},
         )
         if created:

@@ -109,3 +109,12 @@ def test_concurrent_notify_with_the_same_key_stores_one_row(tenant_a, member_fac
     assert len(set(results)) == 1
     with tenant_context(tenant_a):
         assert Notification.objects.filter(key="race").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_key_too_long_to_store_is_refused_not_cut(tenant_a, member_factory):
+    user = member_factory(tenant_a, Role.METROLOGY_OFFICER)
+    with pytest.raises(ValueError):
+        _notify(user, tenant_a, key="x" * 201)
+    with tenant_context(tenant_a):
+        assert Notification.objects.count() == 0

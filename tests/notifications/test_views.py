@@ -40,7 +40,9 @@ def test_list_shows_only_my_notifications_of_the_current_province(
     assert "Đánh dấu tất cả là đã đọc" in page
 
 
-def test_list_runs_a_constant_number_of_queries(tenant_a, officer_a, client_for, django_assert_max_num_queries):
+def test_list_runs_a_constant_number_of_queries(
+    tenant_a, officer_a, client_for, django_assert_max_num_queries
+):
     client = client_for(officer_a)
     client.get(reverse("notifications:list"))  # warm the session and content types
     for i in range(30):

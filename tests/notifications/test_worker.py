@@ -57,3 +57,20 @@ def test_worker_running_the_task_twice_sends_one_email(
     send_notification_email.apply_async(kwargs={"notification_id": notification.pk, "tenant_id": tenant_a.pk})
     wait_until(lambda: len(finished_runs) >= 2)
     assert len(mailoutbox) == 1
+
+
+def test_a_separate_worker_process_delivers_the_email(celery_worker_process, tenant_a, member_factory):
+    user = member_factory(tenant_a, Role.METROLOGY_OFFICER, email="tram-xang@tuyen-quang.test")
+    notify(
+        recipient=user,
+        tenant=tenant_a,
+        subject="Cột đo xăng dầu sắp hết hạn",
+        body="Còn 7 ngày.",
+        key="verification:9:expiry-7",
+        url="/metrology/",
+    )
+    wait_until(lambda: celery_worker_process.sent_emails(), timeout=20)
+    sent = celery_worker_process.sent_emails()
+    assert [m["To"] for m in sent] == ["tram-xang@tuyen-quang.test"]
+    with tenant_context(tenant_a):
+        assert Notification.objects.get().emailed_at is not None
