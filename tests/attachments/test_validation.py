@@ -10,7 +10,20 @@ from django.core.exceptions import ValidationError
 
 from tcvn_portal.attachments.forms import ZIP_MAX_UNCOMPRESSED, AttachmentForm, validate_upload
 
-from .conftest import EXE, HTML, PDF, PNG, docx_bytes, make_zip, odt_bytes, upload, xlsx_bytes
+from .conftest import (
+    EXE,
+    HEIC,
+    HTML,
+    JPEG,
+    PDF,
+    PNG,
+    WEBP,
+    docx_bytes,
+    make_zip,
+    odt_bytes,
+    upload,
+    xlsx_bytes,
+)
 
 
 def refusal(file, **kwargs) -> ValidationError:
@@ -27,6 +40,9 @@ def refusal(file, **kwargs) -> ValidationError:
         ("ho-so.docx", docx_bytes(), "docx"),
         ("bang.xlsx", xlsx_bytes(), "xlsx"),
         ("van-ban.odt", odt_bytes(), "odt"),
+        ("anh.jpg", JPEG, "jpeg"),
+        ("anh.webp", WEBP, "webp"),
+        ("IMG_0001.HEIC", HEIC, "heic"),
     ],
 )
 def test_documents_and_photos_are_accepted_by_their_content(name, content, code):

@@ -194,3 +194,22 @@ def test_panel_lists_files_with_constant_queries(
             html = template.render({"org": org_a, "current_membership": membership, "request": request})
     assert html.count('href="/files/') == 6
     assert 'name="owner"' in html
+
+
+def test_a_record_may_let_its_own_business_attach_files(
+    tenant_a, org_a, organization_factory, member_factory, client_for, monkeypatch
+):
+    monkeypatch.setattr(
+        Organization, "attachment_changeable_by", lambda self, m: m.organization_id == self.pk, raising=False
+    )
+    monkeypatch.setattr(
+        Organization, "attachment_viewable_by", lambda self, m: m.organization_id == self.pk, raising=False
+    )
+    own = member_factory(tenant_a, Role.BUSINESS, organization=org_a)
+    other = member_factory(tenant_a, Role.BUSINESS, organization=organization_factory(tenant_a))
+    token = _token(tenant_a, org_a)
+    url = reverse("attachments:upload")
+    assert client_for(other).post(url, {"owner": token, "files": [upload("a.pdf", PDF)]}).status_code == 403
+    assert client_for(own).post(url, {"owner": token, "files": [upload("a.pdf", PDF)]}).status_code == 302
+    with tenant_context(tenant_a):
+        assert Attachment.objects.get().uploaded_by == own
