@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tcvn_portal.tenancy.models import TenantOwnedModel
 
 
 class UserManager(BaseUserManager):
@@ -49,3 +52,32 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split()[-1] if self.full_name else self.email
+
+
+class RegistrationReview(TenantOwnedModel):
+    """A tenant admin's decision on a business's self-registration, with the reason when refused.
+
+    The membership's status carries the state; this row keeps what the status cannot: who decided and why.
+    """
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    membership = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.PROTECT, related_name="reviews", verbose_name=_("membership")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by")
+    )
+    created_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("registration review")
+        verbose_name_plural = _("registration reviews")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: {self.membership.user}"
