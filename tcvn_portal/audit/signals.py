@@ -15,6 +15,11 @@ from tcvn_portal.tenancy.models import TenantOwnedModel
 STATUS_FIELDS = ("status", "state")
 
 
+def _plain(value):
+    # A stored file is recorded by its name; everything else as Django's JSON encoder writes it.
+    return getattr(value, "name", value) if hasattr(value, "storage") else value
+
+
 def snapshot(instance: TenantOwnedModel, values: dict | None = None) -> dict:
     excluded = set(instance.audit_exclude_fields) | {"tenant_id", "tenant"}
     data = {}
@@ -24,9 +29,9 @@ def snapshot(instance: TenantOwnedModel, values: dict | None = None) -> dict:
         if values is not None:
             if field.attname not in values:
                 continue
-            data[field.attname] = values[field.attname]
+            data[field.attname] = _plain(values[field.attname])
         else:
-            data[field.attname] = field.value_from_object(instance)
+            data[field.attname] = _plain(field.value_from_object(instance))
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
