@@ -32,7 +32,8 @@ endif
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: system-deps seed
+# run.sh loads the demo data (idempotent) and prints its logins just before serving.
+run: system-deps migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	./scripts/run.sh
 

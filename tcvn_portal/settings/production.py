@@ -1,9 +1,19 @@
-"""Production: every secret and host from the environment; HTTPS everywhere."""
+"""Production: every secret and host from the environment; HTTPS everywhere; no state on the machine.
+
+The database (PostgreSQL as the non-owner app role) and Redis (cache and Celery broker) are required:
+the embedded SQLite file and filesystem broker of `make run` would keep state on one web machine.
+"""
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
+
+for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+    if not os.environ.get(_name):
+        raise ImproperlyConfigured(f"{_name} must be set in production (see README.md).")
 
 DEBUG = False
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
