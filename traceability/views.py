@@ -23,8 +23,8 @@ from .forms import (
     BatchForm,
     ProductFilterForm,
     ProductForm,
-    RejectForm,
     ReasonForm,
+    RejectForm,
     SeriesForm,
     StageForm,
 )

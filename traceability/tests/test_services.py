@@ -228,3 +228,14 @@ def test_other_tenant_cannot_see_traceability_rows(tenant_a, tenant_b, batch_a):
     with tenant_context(tenant_b):
         assert Product.objects.count() == 0
         assert Batch.unscoped.count() == 0
+
+
+def test_demo_seed_is_idempotent_and_leaves_an_active_series(tenant_a, business_a):
+    from traceability import demo
+
+    demo.seed(tenant_a)
+    demo.seed(tenant_a)
+    with tenant_context(tenant_a):
+        series = StampSeries.objects.get()
+        assert series.status == StampSeries.Status.ACTIVE and series.stamps.count() == 20
+        assert Product.objects.count() == 1
