@@ -8,6 +8,7 @@ class MetrologyConfig(AppConfig):
 
     def ready(self) -> None:
         from tcvn_portal.core.dashboard import register_cards
+        from tcvn_portal.core.navigation import NavEntry, register_nav
         from tcvn_portal.tenancy.roles import STAFF, Role, register_permissions
 
         officers = {Role.METROLOGY_OFFICER, Role.MANAGER, Role.TENANT_ADMIN}
@@ -26,6 +27,14 @@ class MetrologyConfig(AppConfig):
                 "metrology.market.change": officers,
                 "metrology.import": {Role.METROLOGY_OFFICER, Role.TENANT_ADMIN},
             }
+        )
+        register_nav(
+            NavEntry(
+                _("Measuring instruments"),
+                "metrology:instrument_list",
+                ("metrology.view", "metrology.view_own"),
+                order=30,
+            ),
         )
         from .dashboard import cards
 
