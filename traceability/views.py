@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin, require_perm
+from tcvn_portal.tenancy.models import Organization
 
 from . import cache as scan_cache
 from . import epcis, selectors, services
@@ -40,6 +41,11 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def _own_organization(request) -> Organization | None:
+    # Loaded again under the tenant: the membership's organisation was joined before RLS showed it.
+    return Organization.objects.filter(pk=request.membership.organization_id).first()
 
 
 def _resolver_base(request) -> str:
@@ -85,7 +91,7 @@ class ProductEditView(TenantPermissionRequiredMixin, View):
 
     def get_object(self, pk):
         if pk is None:
-            return Product(owner=self.request.membership.organization)
+            return Product(owner=_own_organization(self.request))
         return get_object_or_404(selectors.products_visible_to(self.request.membership), pk=pk)
 
     def get(self, request, pk: int | None = None):
@@ -135,7 +141,7 @@ class ApplicationCreateView(TenantPermissionRequiredMixin, View):
         if form.is_valid():
             try:
                 application = services.create_application(
-                    applicant=request.membership.organization,
+                    applicant=_own_organization(request),
                     items=[(form.cleaned_data["product"], form.cleaned_data["quantity"])],
                     note=form.cleaned_data["note"],
                     actor=request.user,

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from tcvn_portal.tenancy.models import Organization
+
 from .. import selectors, services
 from ..models import Batch, Product, ProductionStage
 
@@ -29,7 +31,11 @@ class ProductSerializer(serializers.ModelSerializer):
         read_only_fields = ["owner", "created_at"]
 
     def save(self, **kwargs):
-        instance = self.instance or Product(owner=self.context["request"]._request.membership.organization)
+        membership = self.context["request"]._request.membership
+        # Loaded again under the tenant: the membership's organisation was joined before RLS showed it.
+        instance = self.instance or Product(
+            owner=Organization.objects.filter(pk=membership.organization_id).first()
+        )
         for key, value in {**self.validated_data, **kwargs}.items():
             setattr(instance, key, value)
         try:
