@@ -19,6 +19,10 @@ class AccountAdapter(DefaultAccountAdapter):
                 return reverse("accounts:registration_status")
         return super().get_login_redirect_url(request)
 
+    def get_signup_redirect_url(self, request) -> str:
+        # Every self-registration starts pending: show where it stands.
+        return reverse("accounts:registration_status")
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         if not super().is_reauthentication_required(app=app, **kwargs):
             return False

@@ -27,6 +27,9 @@ class AccountsConfig(AppConfig):
             if membership is None or not membership.has_perm("registration.approve"):
                 return []
             return [
-                Card(_("Registrations waiting"), selectors.pending_registration_count(),
-                     reverse("accounts:registration_list"))
+                Card(
+                    _("Registrations waiting"),
+                    selectors.pending_registration_count(),
+                    reverse("accounts:registration_list"),
+                )
             ]

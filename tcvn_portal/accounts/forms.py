@@ -24,18 +24,29 @@ class BusinessSignupForm(SignupForm):
     full_name = forms.CharField(label=_("Your full name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=20, validators=[validate_phone])
     tenant = forms.ModelChoiceField(
-        label=_("Province"), queryset=Tenant.objects.none(), empty_label=_("— choose the province —"),
+        label=_("Province"),
+        queryset=Tenant.objects.none(),
+        empty_label=_("— choose the province —"),
         help_text=_("The province where your business is registered."),
     )
     organization_name = forms.CharField(label=_("Business name"), max_length=255)
     tax_code = forms.CharField(
-        label=_("Tax code"), max_length=14, validators=[validate_tax_code],
+        label=_("Tax code"),
+        max_length=14,
+        validators=[validate_tax_code],
         help_text=_("10 digits, or 10 digits, a hyphen and 3 digits for a branch."),
     )
     address = forms.CharField(label=_("Business address"), max_length=255)
 
     field_order = [
-        "full_name", "email", "phone", "password1", "password2", "tenant", "organization_name", "tax_code",
+        "full_name",
+        "email",
+        "phone",
+        "password1",
+        "password2",
+        "tenant",
+        "organization_name",
+        "tax_code",
         "address",
     ]
 
@@ -50,16 +61,21 @@ class BusinessSignupForm(SignupForm):
     def custom_signup(self, request, user) -> None:
         data = self.cleaned_data
         services.register_business(
-            user=user, tenant=data["tenant"], full_name=data["full_name"].strip(),
+            user=user,
+            tenant=data["tenant"],
+            full_name=data["full_name"].strip(),
             phone=data["phone"].strip(),
-            organization_name=data["organization_name"].strip(), tax_code=data["tax_code"],
+            organization_name=data["organization_name"].strip(),
+            tax_code=data["tax_code"],
             address=data["address"].strip(),
         )
 
 
 class RejectRegistrationForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for refusing"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
+        label=_("Reason for refusing"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
         help_text=_("Sent to the applicant: say what is wrong and what to do."),
     )
 
@@ -69,8 +85,11 @@ class InviteMemberForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=OFFICIAL_ROLE_CHOICES)
     organization = forms.ModelChoiceField(
-        label=_("State agency"), queryset=Organization.objects.none(), required=False,
-        empty_label=_("— none —"), help_text=_("Only for an agency ISO focal person."),
+        label=_("State agency"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+        help_text=_("Only for an agency ISO focal person."),
     )
 
     def __init__(self, *args, **kwargs):

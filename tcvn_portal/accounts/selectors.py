@@ -49,4 +49,3 @@ def registrations_of(user) -> list[Membership]:
             )
             .order_by("tenant__name")
         )
-

@@ -54,8 +54,12 @@ def register_business(
         organization = Organization.objects.filter(tax_code=tax_code).first()
         if organization is None:
             organization = Organization(
-                kind=Organization.Kind.BUSINESS, name=organization_name, tax_code=tax_code, address=address,
-                phone=phone, email=user.email,
+                kind=Organization.Kind.BUSINESS,
+                name=organization_name,
+                tax_code=tax_code,
+                address=address,
+                phone=phone,
+                email=user.email,
             )
             organization.full_clean(exclude=["tenant"])
             organization.save()
@@ -78,7 +82,8 @@ def approve_registration(*, membership: Membership, actor) -> RegistrationReview
         membership=membership, outcome=RegistrationReview.Outcome.APPROVED, reviewer=actor
     )
     _send_after_commit(
-        to=membership.user.email, template="registration_approved",
+        to=membership.user.email,
+        template="registration_approved",
         context={"membership": membership, "tenant": membership.tenant},
     )
     return review
@@ -96,7 +101,8 @@ def reject_registration(*, membership: Membership, actor, reason: str) -> Regist
         membership=membership, outcome=RegistrationReview.Outcome.REJECTED, reason=reason, reviewer=actor
     )
     _send_after_commit(
-        to=membership.user.email, template="registration_rejected",
+        to=membership.user.email,
+        template="registration_rejected",
         context={"membership": membership, "tenant": membership.tenant, "reason": reason},
     )
     return review
@@ -108,7 +114,13 @@ def _validate_role(role: str, organization: Organization | None) -> None:
 
 
 def invite_member(
-    *, tenant: Tenant, email: str, full_name: str, role: str, actor, base_url: str,
+    *,
+    tenant: Tenant,
+    email: str,
+    full_name: str,
+    role: str,
+    actor,
+    base_url: str,
     organization: Organization | None = None,
 ) -> Membership:
     """Gives a person a role in `tenant`, creating their account if they have none.
@@ -134,9 +146,15 @@ def invite_member(
             kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
         )
     _send_after_commit(
-        to=user.email, template="member_invited",
-        context={"membership": membership, "tenant": tenant, "link": link, "inviter": actor,
-                 "new_account": not user.has_usable_password()},
+        to=user.email,
+        template="member_invited",
+        context={
+            "membership": membership,
+            "tenant": tenant,
+            "link": link,
+            "inviter": actor,
+            "new_account": not user.has_usable_password(),
+        },
     )
     return membership
 

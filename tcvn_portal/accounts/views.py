@@ -25,7 +25,8 @@ class RegistrationStatusView(LoginRequiredMixin, View):
 
     def get(self, request):
         return render(
-            request, "accounts/registration_status.html",
+            request,
+            "accounts/registration_status.html",
             {"registrations": selectors.registrations_of(request.user)},
         )
 
@@ -57,7 +58,8 @@ class RegistrationRejectView(TenantPermissionRequiredMixin, View):
 
     def get_membership(self, pk: int) -> Membership:
         return get_object_or_404(
-            Membership.objects.select_related("user", "tenant", "organization"), pk=pk,
+            Membership.objects.select_related("user", "tenant", "organization"),
+            pk=pk,
             status=Membership.Status.PENDING,
         )
 
@@ -81,7 +83,9 @@ class RegistrationRejectView(TenantPermissionRequiredMixin, View):
 
     def render(self, membership, form, status=200):
         return render(
-            self.request, "accounts/registration_reject.html", {"membership": membership, "form": form},
+            self.request,
+            "accounts/registration_reject.html",
+            {"membership": membership, "form": form},
             status=status,
         )
 
@@ -110,8 +114,10 @@ class MemberInviteView(TenantPermissionRequiredMixin, View):
                 # A refused invitation must leave no half-made account behind.
                 with transaction.atomic():
                     membership = services.invite_member(
-                        tenant=request.tenant, actor=request.user,
-                        base_url=request.build_absolute_uri("/").rstrip("/"), **form.cleaned_data,
+                        tenant=request.tenant,
+                        actor=request.user,
+                        base_url=request.build_absolute_uri("/").rstrip("/"),
+                        **form.cleaned_data,
                     )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -135,7 +141,8 @@ class MemberDetailView(TenantPermissionRequiredMixin, View):
     def get(self, request, pk: int):
         membership = _member(pk)
         return render(
-            request, "accounts/member_detail.html",
+            request,
+            "accounts/member_detail.html",
             {"membership": membership, "role_form": ChangeRoleForm(initial={"role": membership.role})},
         )
 
