@@ -1,29 +1,23 @@
 """Demo data for `manage.py seed_demo`: provinces, communes, organisations and one login per role.
 
 Every step looks its rows up before creating them, so running the seed again creates nothing new.
-A domain app adds its own demo data in `<app>/demo.py`:
-
-    from tcvn_portal.tenancy.management.demo import DemoData, register_demo
-
-    @register_demo
-    def seed(demo: DemoData) -> None:
-        with tenant_context(demo.tenants["tuyen-quang"]):
-            ...  # look up before creating: the seed runs on every `make run`
-
-`seed_demo()` imports every installed app's `demo` module and calls the registered functions after
-the platform's own data exists, in INSTALLED_APPS order.
+A domain app adds its own demo data in `<app>/demo.py` with a function `seed(tenant)`, which must be
+idempotent too; `seed_demo()` calls it for each province in DEMO_TENANTS, after the platform's own data
+exists, in INSTALLED_APPS order.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import module_has_submodule
 from django.utils.text import slugify
 
 from tcvn_portal.core.text import fold
@@ -35,6 +29,8 @@ from tcvn_portal.tenancy.validators import tax_code_check_digit
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEMO_PASSWORD = "ChatLuong-2025"
 EMAIL_DOMAIN = "demo.tcvn.local"
+# The provinces whose demo members log in: the domains' demo records go there.
+DEMO_TENANTS = ("tuyen-quang", "lao-cai")
 
 # (tenant code, kind, name, first nine digits of the tax code or the agency code, commune, address)
 # Tax-code prefixes follow each province's tax office (01 Hà Nội, 50 Tuyên Quang, 53 Lào Cai); the tenth
@@ -100,7 +96,7 @@ class DemoLogin:
 
 @dataclass
 class DemoData:
-    """What the platform seeded, handed to every registered domain seeder."""
+    """What the platform seeded."""
 
     tenants: dict[str, Tenant] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
@@ -109,14 +105,15 @@ class DemoData:
     password: str = DEMO_PASSWORD
 
 
-_SEEDERS: list[Callable[[DemoData], None]] = []
-
-
-def register_demo(seeder: Callable[[DemoData], None]) -> Callable[[DemoData], None]:
-    """Add a domain's demo data; the function must itself look up before it creates."""
-    if seeder not in _SEEDERS:
-        _SEEDERS.append(seeder)
-    return seeder
+def domain_demo_modules() -> list[ModuleType]:
+    """Every installed app's `demo` module that offers `seed(tenant)`."""
+    modules = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo"):
+            module = import_module(f"{config.name}.demo")
+            if callable(getattr(module, "seed", None)):
+                modules.append(module)
+    return modules
 
 
 def tenant_code(name: str) -> str:
@@ -217,7 +214,7 @@ def seed_demo() -> DemoData:
         seed_communes(data.tenants)
         data.organizations = seed_organizations(data.tenants)
         data.users, data.logins = seed_users(data.tenants, data.organizations)
-        autodiscover_modules("demo")
-        for seeder in _SEEDERS:
-            seeder(data)
+        for module in domain_demo_modules():
+            for code in DEMO_TENANTS:
+                module.seed(data.tenants[code])
     return data
