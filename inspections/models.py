@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tcvn_portal.tenancy.models import Commune, Organization, SearchableMixin, TenantOwnedModel
@@ -89,7 +90,9 @@ class ToleranceBand(TenantOwnedModel):
 
     qn_above = models.DecimalField(_("nominal quantity above"), max_digits=10, decimal_places=2)
     qn_upto = models.DecimalField(_("nominal quantity up to"), max_digits=10, decimal_places=2)
-    percent = models.DecimalField(_("T as % of Qn"), max_digits=5, decimal_places=2, null=True, blank=True)
+    percent = models.DecimalField(
+        _("T as a percentage of Qn"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     absolute = models.DecimalField(_("T in g or mL"), max_digits=10, decimal_places=2, null=True, blank=True)
     valid_from = models.DateField(_("in force from"))
     valid_until = models.DateField(_("in force until"), null=True, blank=True)
@@ -315,6 +318,9 @@ class Inspection(SearchableMixin, TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.establishment_name} — {self.visited_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:inspection_detail", args=[self.pk])
 
     @property
     def establishment_name(self) -> str:

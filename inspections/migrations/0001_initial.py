@@ -299,7 +299,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('qn_above', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='nominal quantity above')),
                 ('qn_upto', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='nominal quantity up to')),
-                ('percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='T as % of Qn')),
+                ('percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='T as a percentage of Qn')),
                 ('absolute', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='T in g or mL')),
                 ('valid_from', models.DateField(verbose_name='in force from')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='in force until')),

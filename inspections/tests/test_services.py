@@ -53,7 +53,7 @@ def test_plan_is_approved_by_a_manager_after_submission(world):
         services.approve_plan(plan=plan, actor=world.manager)
         plan.refresh_from_db()
         assert plan.status == InspectionPlan.Status.APPROVED and plan.approved_by == world.manager
-        with pytest.raises(ValidationError, match="approved plan"):
+        with pytest.raises(ValidationError, match="đã phê duyệt"):
             services.save_plan(actor=world.lead, instance=plan, title="Đổi tên")
 
 
@@ -224,7 +224,7 @@ def test_submit_needs_a_conclusion_that_matches_the_violations(world, make_inspe
         with pytest.raises(ValidationError):
             services.submit_inspection(actor=world.inspector, inspection=inspection)
         services.update_inspection(actor=world.inspector, inspection=inspection, result="violation")
-        with pytest.raises(ValidationError, match="violations"):
+        with pytest.raises(ValidationError, match="vi phạm"):
             services.submit_inspection(actor=world.inspector, inspection=inspection)
         services.add_violation(
             actor=world.inspector,
@@ -243,7 +243,7 @@ def test_only_the_team_lead_approves_and_a_returned_inspection_is_a_draft_again(
     inspection = make_inspection(result="compliant")
     with tenant_context(world.tenant, user_id=world.lead.pk):
         services.submit_inspection(actor=world.inspector, inspection=inspection)
-        with pytest.raises(ValidationError, match="team lead"):
+        with pytest.raises(ValidationError, match="trưởng đoàn"):
             services.approve_inspection(actor=world.inspector, inspection=inspection)
         with pytest.raises(ValidationError):
             services.return_inspection(actor=world.lead, inspection=inspection, reason="  ")

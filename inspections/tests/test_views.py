@@ -1,0 +1,390 @@
+"""Pages: the inspector's journey through forms, Vietnamese messages, another province's ids, query counts."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from inspections import services
+from inspections.models import Inspection, Sample, Violation
+from tcvn_portal.tenancy.context import tenant_context
+from tcvn_portal.tenancy.roles import Role
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def _many_inspections(world, organization_factory, n):
+    with tenant_context(world.tenant, user_id=world.lead.pk):
+        orgs = [
+            organization_factory(world.tenant, name=f"Cơ sở Kinh doanh {i}", commune=world.commune)
+            for i in range(n)
+        ]
+        current = [t.organization for t in world.decision.targets.select_related("organization")]
+        services.save_decision(
+            actor=world.lead,
+            instance=world.decision,
+            members=[world.inspector],
+            establishments=[*current, *orgs],
+            number=world.decision.number,
+            issued_on=world.decision.issued_on,
+            legal_basis="L",
+            scope="S",
+            team_lead=world.lead,
+        )
+        for org in orgs:
+            services.create_inspection(
+                actor=world.inspector,
+                decision=world.decision,
+                establishment=org,
+                inspection_type="measurement",
+                visited_on=TODAY() - timedelta(days=3),
+            )
+
+
+def test_list_finds_vietnamese_names_without_diacritics(world, make_inspection, client_for):
+    make_inspection()
+    make_inspection(establishment=world.station, inspection_type="fuel")
+    response = client_for(world.inspector).get(reverse("inspections:inspection_list"), {"q": "huong giang"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Cửa hàng Tạp hóa Hương Giang" in body
+    assert "Xăng dầu Số 5" not in body
+    assert "Ngày kiểm tra" in body  # the page is in Vietnamese
+
+
+def test_list_filters_by_type_result_and_commune(world, make_inspection, client_for):
+    make_inspection(result="compliant")
+    make_inspection(establishment=world.station, inspection_type="fuel")
+    client = client_for(world.inspector)
+    url = reverse("inspections:inspection_list")
+    assert "Số 5" in client.get(url, {"inspection_type": "fuel"}).content.decode()
+    assert "Số 5" not in client.get(url, {"result": "compliant"}).content.decode()
+    by_commune = client.get(url, {"commune": world.commune.pk}).content.decode()
+    assert "Hương Giang" in by_commune and "Số 5" not in by_commune
+
+
+def test_list_runs_the_same_number_of_queries_for_3_or_30_rows(
+    world, organization_factory, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.inspector)
+    url = reverse("inspections:inspection_list")
+    _many_inspections(world, organization_factory, 3)
+    client.get(url)  # warm caches (content types, sessions)
+    with django_assert_max_num_queries(20) as small:
+        client.get(url)
+    _many_inspections(world, organization_factory, 27)
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        response = client.get(url)
+    assert response.context["paginator"].count == 30
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_excel_export_holds_the_filtered_rows_with_vietnamese_headers(world, make_inspection, client_for):
+    make_inspection()
+    make_inspection(establishment=world.station, inspection_type="fuel")
+    response = client_for(world.inspector).get(
+        reverse("inspections:inspection_list"), {"format": "xlsx", "inspection_type": "fuel"}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][0] == "Ngày kiểm tra"
+    assert [r[2] for r in rows[1:]] == ["Cửa hàng Xăng dầu Số 5"]
+
+
+def test_inspector_records_an_inspection_through_the_forms(world, client_for):
+    client = client_for(world.inspector)
+    create = (
+        reverse("inspections:inspection_create")
+        + f"?decision={world.decision.pk}&establishment={world.stall.pk}"
+    )
+    response = client.post(
+        create,
+        {
+            "inspection_type": "labelling",
+            "visited_on": TODAY().isoformat(),
+            "result": "pending",
+            "place": "Ki-ốt 12, chợ Minh Xuân",
+        },
+    )
+    assert response.status_code == 302
+    with tenant_context(world.tenant):
+        inspection = Inspection.objects.get()
+        item = services.selectors.checklist_for("labelling").first()
+    response = client.post(
+        reverse("inspections:inspection_edit", args=[inspection.pk]),
+        {
+            "inspection_type": "labelling",
+            "visited_on": TODAY().isoformat(),
+            "result": "pending",
+            "findings": "Nhãn thiếu xuất xứ",
+            f"q{item.pk}": "no",
+            f"q{item.pk}_note": "Không ghi tên nhà sản xuất",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("inspections:inspection_detail", args=[inspection.pk])).content.decode()
+    assert "Không ghi tên nhà sản xuất" in page
+
+
+def test_visit_date_in_the_future_gets_a_vietnamese_message_and_saves_nothing(world, client_for):
+    client = client_for(world.inspector)
+    create = (
+        reverse("inspections:inspection_create")
+        + f"?decision={world.decision.pk}&establishment={world.stall.pk}"
+    )
+    response = client.post(
+        create,
+        {
+            "inspection_type": "labelling",
+            "result": "pending",
+            "visited_on": (TODAY() + timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "Ngày không được ở tương lai." in response.content.decode()
+    with tenant_context(world.tenant):
+        assert Inspection.objects.count() == 0
+
+
+def test_fine_outside_the_range_gets_a_vietnamese_message(
+    world, make_inspection, labelling_basis, client_for
+):
+    inspection = make_inspection()
+    response = client_for(world.inspector).post(
+        reverse("inspections:violation_create", args=[inspection.pk]),
+        {"legal_basis": labelling_basis.pk, "description": "Nhãn thiếu", "fine_amount": "9000000"},
+    )
+    assert response.status_code == 200
+    assert "Mức phạt phải nằm trong khoảng 3.000.000 đến 5.000.000 đồng" in response.content.decode()
+    with tenant_context(world.tenant):
+        assert Violation.objects.count() == 0
+
+
+def test_sample_result_before_it_was_sent_is_refused_in_vietnamese(world, make_inspection, client_for):
+    inspection = make_inspection()
+    response = client_for(world.inspector).post(
+        reverse("inspections:sample_create", args=[inspection.pk]),
+        {
+            "code": "M-9",
+            "product": "Nước mắm",
+            "laboratory": "Quatest 1",
+            "conformity": "pending",
+            "sent_on": (TODAY() - timedelta(days=2)).isoformat(),
+            "returned_on": (TODAY() - timedelta(days=5)).isoformat(),
+        },
+    )
+    assert "Kết quả không thể có trước ngày gửi mẫu." in response.content.decode()
+    with tenant_context(world.tenant):
+        assert Sample.objects.count() == 0
+
+
+def test_submit_then_team_lead_approves(world, make_inspection, client_for):
+    inspection = make_inspection(result="compliant")
+    client = client_for(world.inspector)
+    client.post(reverse("inspections:inspection_submit", args=[inspection.pk]))
+    response = client.post(reverse("inspections:inspection_approve", args=[inspection.pk]), follow=True)
+    assert "Chỉ trưởng đoàn của quyết định mới được phê duyệt" in response.content.decode()
+    with tenant_context(world.tenant):
+        inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.SUBMITTED
+    client = client_for(world.lead)
+    client.post(reverse("inspections:inspection_approve", args=[inspection.pk]))
+    with tenant_context(world.tenant):
+        inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.APPROVED
+
+
+def test_autosave_keeps_the_draft_and_answers_json(world, make_inspection, client_for):
+    inspection = make_inspection()
+    response = client_for(world.inspector).post(
+        reverse("inspections:inspection_autosave", args=[inspection.pk]),
+        {
+            "inspection_type": "labelling",
+            "visited_on": inspection.visited_on.isoformat(),
+            "result": "pending",
+            "notes": "Đang kiểm tra quầy số 2",
+            "latitude": "21.823456",
+            "longitude": "105.214567",
+        },
+    )
+    assert response.json()["saved"] is True
+    with tenant_context(world.tenant):
+        inspection.refresh_from_db()
+    assert inspection.notes == "Đang kiểm tra quầy số 2" and inspection.latitude == D("21.823456")
+
+
+def test_autosave_with_bad_input_changes_nothing(world, make_inspection, client_for):
+    inspection = make_inspection(notes="trước")
+    response = client_for(world.inspector).post(
+        reverse("inspections:inspection_autosave", args=[inspection.pk]),
+        {
+            "inspection_type": "labelling",
+            "visited_on": inspection.visited_on.isoformat(),
+            "result": "pending",
+            "notes": "sau",
+            "latitude": "21.8",
+        },
+    )
+    assert response.status_code == 400 and response.json()["saved"] is False
+    with tenant_context(world.tenant):
+        inspection.refresh_from_db()
+    assert inspection.notes == "trước"
+
+
+def test_minutes_pdf_reads_back_in_vietnamese_with_the_records_figures(
+    world, make_inspection, labelling_basis, client_for
+):
+    inspection = make_inspection(
+        representative_name="Nguyễn Thị Hương", findings="Nhãn hàng hóa thiếu xuất xứ"
+    )
+    with tenant_context(world.tenant, user_id=world.inspector.pk):
+        services.add_violation(
+            actor=world.inspector,
+            inspection=inspection,
+            legal_basis=labelling_basis,
+            description="Nhãn không ghi xuất xứ hàng hóa",
+            fine_amount=D(4_500_000),
+        )
+        services.save_sample(
+            actor=world.inspector,
+            inspection=inspection,
+            code="M-2026-015",
+            product="Nước mắm",
+            laboratory="Trung tâm Kỹ thuật Tiêu chuẩn Đo lường Chất lượng 1",
+        )
+    response = client_for(world.inspector).get(
+        reverse("inspections:inspection_minutes", args=[inspection.pk])
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    for expected in [
+        "BIÊN BẢN KIỂM TRA",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Cửa hàng Tạp hóa Hương Giang",
+        "15/QĐ-TĐC",
+        "Nhãn không ghi xuất xứ hàng hóa",
+        "4.500.000",
+        "M-2026-015",
+        "ĐẠI DIỆN CƠ SỞ ĐƯỢC KIỂM TRA",
+        "TRƯỞNG ĐOÀN KIỂM TRA",
+        "Nguyễn Thị Hương",
+    ]:
+        assert expected in text, expected
+
+
+def test_pdf_fetcher_refuses_anything_but_our_static_files():
+    from inspections.pdf import ForbiddenFetch, static_only_fetcher
+
+    for url in ["http://169.254.169.254/latest", "file:///etc/passwd", "static:../../etc/passwd"]:
+        with pytest.raises(ForbiddenFetch):
+            static_only_fetcher(url)
+    assert static_only_fetcher("static:inspections/inspections.css")["mime_type"] == "text/css"
+
+
+def test_establishment_page_shows_its_history_across_years(world, make_inspection, client_for):
+    make_inspection(visited_on=TODAY() - timedelta(days=20))
+    with tenant_context(world.tenant, user_id=world.lead.pk):
+        old = services.save_decision(
+            actor=world.lead,
+            number="02/QĐ-TĐC",
+            issued_on=TODAY().replace(year=TODAY().year - 2),
+            legal_basis="L",
+            scope="S",
+            team_lead=world.lead,
+            establishments=[world.stall],
+        )
+        services.create_inspection(
+            actor=world.lead,
+            decision=old,
+            establishment=world.stall,
+            inspection_type="goods_quality",
+            visited_on=old.issued_on + timedelta(days=5),
+        )
+    body = (
+        client_for(world.inspector)
+        .get(reverse("inspections:establishment", args=[world.stall.pk]))
+        .content.decode()
+    )
+    assert "02/QĐ-TĐC" in body and "15/QĐ-TĐC" in body
+
+
+def test_plan_approved_by_manager_through_the_pages(world, client_for):
+    year = TODAY().year
+    client = client_for(world.lead)
+    client.post(
+        reverse("inspections:plan_create"),
+        {
+            "year": year,
+            "title": "Kế hoạch kiểm tra năm",
+            "topics": "Nhãn hàng hóa",
+            "sectors": "Bán lẻ",
+            "period_start": f"{year}-01-01",
+            "period_end": f"{year}-12-31",
+            "target_count": 40,
+        },
+    )
+    from inspections.models import InspectionPlan
+
+    with tenant_context(world.tenant):
+        plan = InspectionPlan.objects.get()
+    client.post(reverse("inspections:plan_submit", args=[plan.pk]))
+    assert client.post(reverse("inspections:plan_approve", args=[plan.pk])).status_code == 403
+    client_for(world.manager).post(reverse("inspections:plan_approve", args=[plan.pk]))
+    with tenant_context(world.tenant):
+        plan.refresh_from_db()
+    assert plan.status == InspectionPlan.Status.APPROVED
+
+
+PAGES_BY_INSPECTION = [
+    "inspection_detail",
+    "inspection_edit",
+    "inspection_minutes",
+    "sample_create",
+    "violation_create",
+    "followup_create",
+    "quantity_check_create",
+    "fuel_check_create",
+]
+
+
+@pytest.mark.parametrize("name", PAGES_BY_INSPECTION)
+def test_inspector_of_other_province_gets_404(
+    world, make_inspection, tenant_b, member_factory, client_for, name
+):
+    inspection = make_inspection()
+    outsider = member_factory(tenant_b, Role.INSPECTOR)
+    response = client_for(outsider).get(reverse(f"inspections:{name}", args=[inspection.pk]))
+    assert response.status_code == 404
+
+
+def test_other_provinces_decision_establishment_and_forged_ids_get_404(
+    world, make_inspection, tenant_b, member_factory, client_for
+):
+    inspection = make_inspection()
+    outsider = client_for(member_factory(tenant_b, Role.MANAGER))
+    for url in [
+        reverse("inspections:decision_detail", args=[world.decision.pk]),
+        reverse("inspections:establishment", args=[world.stall.pk]),
+        reverse("inspections:inspection_create")
+        + f"?decision={world.decision.pk}&establishment={world.stall.pk}",
+        reverse("inspections:inspection_create") + "?decision=abc&establishment=1",
+    ]:
+        assert outsider.get(url).status_code == 404, url
+    for name in ["inspection_submit", "inspection_approve", "inspection_autosave"]:
+        assert outsider.post(reverse(f"inspections:{name}", args=[inspection.pk])).status_code == 404, name
+
+
+def test_business_user_cannot_open_inspection_pages(world, make_inspection, member_factory, client_for):
+    inspection = make_inspection()
+    business = member_factory(world.tenant, Role.BUSINESS, organization=world.stall)
+    assert (
+        client_for(business).get(reverse("inspections:inspection_detail", args=[inspection.pk])).status_code
+        == 403
+    )
