@@ -309,12 +309,12 @@ class Verification(TenantOwnedModel):
     cycle_months = models.PositiveSmallIntegerField(_("cycle applied (months)"), null=True, editable=False)
     valid_until = models.DateField(_("valid until"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
-    request = models.OneToOneField(
+    request = models.ForeignKey(
         VerificationRequest,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="verification",
+        related_name="verifications",
         editable=False,
     )
     campaign = models.ForeignKey(
@@ -344,6 +344,12 @@ class Verification(TenantOwnedModel):
                 fields=["tenant", "certificate_number"],
                 condition=~models.Q(certificate_number=""),
                 name="metrology_verification_unique_certificate",
+            ),
+            # One request is answered by one verification.
+            models.UniqueConstraint(
+                fields=["tenant", "request"],
+                condition=models.Q(request__isnull=False),
+                name="metrology_verification_one_per_request",
             ),
             models.UniqueConstraint(
                 fields=["tenant", "check_code"],

@@ -282,6 +282,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names ("kind", "result") other apps use too: named here once.
+    "ENUM_NAME_OVERRIDES": {
+        "MetrologyVerificationKindEnum": "metrology.models.VerificationKind",
+        "MetrologyVerificationResultEnum": "metrology.models.Verification.Result",
+        "MetrologyInstrumentResultEnum": "metrology.models.Instrument.Result",
+    },
 }
 
 # --- Security defaults (production.py tightens) -------------------------------------------------
