@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= tcvn_portal.settings.local
 
-.PHONY: run test install system-deps migrate seed messages lint bench fuzz clean
+.PHONY: run test install system-deps migrate seed messages lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,9 @@ ifdef DATABASE_URL
 	$(PY) manage.py migrate --database owner --noinput
 else
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
+endif
+ifndef REDIS_URL
+	$(PY) manage.py createcachetable --database owner
 endif
 
 seed: migrate

@@ -4,7 +4,7 @@
 set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 libmagic1 gettext fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
-  want+=(chromium poppler-utils postgresql redis-server)
+  want+=(chromium poppler-utils postgresql redis-server docker-compose)
 fi
 missing=()
 for pkg in "${want[@]}"; do
