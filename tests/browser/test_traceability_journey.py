@@ -54,7 +54,10 @@ def test_business_applies_official_approves_stamps_issued_and_a_phone_checks_the
     batch_url = page.url  # series page; its batch link leads back
 
     # A consumer's phone opens the stamp's Digital Link.
-    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, locale="vi-VN").new_page()
+    phone_context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, locale="vi-VN"
+    )
+    phone = phone_context.new_page()
     phone.goto(f"{base}{stamp_path}")
     assert "Tem chính hãng" in phone.inner_text("#verdict")
     assert "Chè Shan Tuyết Hồng Thái" in phone.inner_text("h1")

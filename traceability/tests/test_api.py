@@ -6,7 +6,7 @@ from tcvn_portal.tenancy.services import issue_api_token
 from traceability import services
 from traceability.models import Batch
 
-from .conftest import make_product
+from .factories import make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from tcvn_portal.tenancy.context import tenant_context
 from traceability import selectors, services
 from traceability.models import Batch, BatchEvent, Product, Stamp, StampApplication, StampSeries
 
-from .conftest import make_product
+from .factories import make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from tcvn_portal.tenancy.roles import Role
 from traceability import printpack, services
 from traceability.models import StampApplication, StampSeries
 
-from .conftest import make_product
+from .factories import make_product
 from .test_services import issue
 
 pytestmark = pytest.mark.django_db
