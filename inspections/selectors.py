@@ -65,6 +65,21 @@ def decisions_for_user(user) -> QuerySet[InspectionDecision]:
     return decisions().filter(Q(team_lead=user) | Q(team__user=user)).distinct()
 
 
+def is_on_team(user, decision: InspectionDecision) -> bool:
+    return decision.team_lead_id == user.pk or decision.team.filter(user=user).exists()
+
+
+def may_change_inspection(membership, user, inspection: Inspection) -> bool:
+    """The inspector, the decision's team and managers change an inspection's records; others only read."""
+    from tcvn_portal.tenancy.roles import Role
+
+    if membership is None or not membership.has_perm("inspection.change"):
+        return False
+    if membership.role == Role.MANAGER or inspection.inspector_id == user.pk:
+        return True
+    return is_on_team(user, inspection.decision)
+
+
 @dataclass(frozen=True)
 class InspectionFilters:
     date_from: date | None = None

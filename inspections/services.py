@@ -165,6 +165,39 @@ def save_checklist_item(*, actor, instance: ChecklistItem | None = None, **field
     return item
 
 
+def save_tolerance_band(*, actor, instance: ToleranceBand | None = None, **fields) -> ToleranceBand:
+    """A row of the OIML R 87 table: an ordered Qn range and exactly one of a percentage or a quantity."""
+    band = instance or ToleranceBand()
+    _set_fields(band, fields, ["qn_above", "qn_upto", "percent", "absolute", "valid_from", "valid_until"])
+    _full_clean(band)
+    errors: dict = {}
+    if band.qn_upto <= band.qn_above:
+        errors["qn_upto"] = _("The upper bound must be above the lower bound.")
+    if (band.percent is None) == (band.absolute is None):
+        errors["percent"] = _("Give T either as a percentage or as a quantity, not both.")
+    _raise(errors)
+    band.save()
+    return band
+
+
+def save_sampling_plan(*, actor, instance: SamplingPlan | None = None, **fields) -> SamplingPlan:
+    plan = instance or SamplingPlan()
+    _set_fields(
+        plan,
+        fields,
+        ["lot_min", "lot_max", "sample_size", "max_short_beyond_t", "k", "valid_from", "valid_until"],
+    )
+    _full_clean(plan)
+    errors: dict = {}
+    if plan.lot_max is not None and plan.lot_max < plan.lot_min:
+        errors["lot_max"] = _("The upper bound must be above the lower bound.")
+    if plan.sample_size < 1 or (plan.lot_max is not None and plan.sample_size > plan.lot_max):
+        errors["sample_size"] = _("The sample must have at least one package and fit in the lot.")
+    _raise(errors)
+    plan.save()
+    return plan
+
+
 # --- Plans --------------------------------------------------------------------------------------
 
 

@@ -39,14 +39,11 @@ def _tenant_page(request, permission: str) -> None:
 
 
 def _on_team(request, decision: InspectionDecision) -> bool:
-    if request.membership.role == Role.MANAGER:
-        return True
-    return decision.team_lead_id == request.user.pk or decision.team.filter(user=request.user).exists()
+    return request.membership.role == Role.MANAGER or selectors.is_on_team(request.user, decision)
 
 
 def _require_team(request, inspection: Inspection) -> None:
-    require_perm(request, "inspection.change")
-    if inspection.inspector_id != request.user.pk and not _on_team(request, inspection.decision):
+    if not selectors.may_change_inspection(request.membership, request.user, inspection):
         raise PermissionDenied
 
 
@@ -103,9 +100,7 @@ def inspection_detail(request, pk: int):
     _tenant_page(request, "inspection.view")
     inspection = selectors.inspection_detail(pk)
     user = request.user
-    on_team = has_perm(request, "inspection.change") and (
-        inspection.inspector_id == user.pk or _on_team(request, inspection.decision)
-    )
+    on_team = selectors.may_change_inspection(request.membership, user, inspection)
     is_lead = inspection.decision.team_lead_id == user.pk and has_perm(request, "inspection.approve")
     ctx = {
         "inspection": inspection,
