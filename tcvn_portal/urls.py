@@ -22,6 +22,7 @@ urlpatterns = [
     path("metrology/", include("metrology.urls")),
     path("iso/", include("iso_qms.urls")),
     path("traceability/", include("traceability.urls")),
+    path("reports/", include("tcvn_portal.reports.urls")),
     path("", include("traceability.public_urls")),  # GS1 Digital Link /01/… and /.well-known/gs1resolver
     path("api/v1/", include("tcvn_portal.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
@@ -25,14 +26,11 @@ def _cell(value):
     return str(value)
 
 
-def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    """A one-sheet workbook: bold frozen header row, dates as dates, numbers as numbers."""
-    from openpyxl import Workbook
+def _fill_sheet(sheet, *, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Bold frozen header row, dates as dates, numbers as numbers, columns as wide as their text."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
     sheet.title = title[:31]
     sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
@@ -50,13 +48,45 @@ def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
                 )
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width + 2
+
+
+def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A one-sheet workbook: bold frozen header row, dates as dates, numbers as numbers."""
+    return sheets_bytes(sheets=[Sheet(title=title, headers=headers, rows=rows)])
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+
+
+def sheets_bytes(*, sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of several sheets (e.g. one per domain of the annual report's figures)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        _fill_sheet(workbook.create_sheet(), title=sheet.title, headers=sheet.headers, rows=sheet.rows)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def xlsx_response(*, filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(title=title, headers=headers, rows=rows), content_type=XLSX)
+def xlsx_response(
+    *, filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence]
+) -> HttpResponse:
+    return _response(workbook_bytes(title=title, headers=headers, rows=rows), filename)
+
+
+def xlsx_sheets_response(*, filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    return _response(sheets_bytes(sheets=sheets), filename)
+
+
+def _response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
