@@ -5,7 +5,7 @@ input raises a translated ValidationError and changes nothing; the actor is pass
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -659,3 +659,47 @@ def close_followup(*, actor, followup: FollowUp, evidence: str, closed_on: date)
     followup.closed_by = actor
     followup.save(update_fields=["status", "evidence", "closed_on", "closed_by"])
     return followup
+
+
+REMINDER_DAYS_BEFORE = 7
+
+
+def send_followup_reminders(*, tenant: Tenant, today: date) -> int:
+    """Remind the inspector and the team lead of each open follow-up: once when its deadline is a week
+    away or closer, once when it has passed. Notification keys make a rerun (or a retried task) send
+    nothing twice. Returns how many notifications were asked for."""
+    from django.urls import reverse
+
+    from tcvn_portal.notifications.services import notify
+
+    sent = 0
+    due = selectors.open_followups().filter(deadline__lte=today + timedelta(days=REMINDER_DAYS_BEFORE))
+    due = due.select_related(
+        "inspection__establishment", "inspection__decision__team_lead", "inspection__inspector"
+    )
+    for followup in due:
+        inspection = followup.inspection
+        overdue = followup.deadline < today
+        occasion = "overdue" if overdue else "due-soon"
+        subject = (
+            _("Follow-up overdue: %(name)s") if overdue else _("Follow-up due on %(date)s: %(name)s")
+        ) % {
+            "name": inspection.establishment.name,
+            "date": followup.deadline.strftime("%d/%m/%Y"),
+        }
+        body = _("%(requirement)s — deadline %(date)s.") % {
+            "requirement": followup.requirement,
+            "date": followup.deadline.strftime("%d/%m/%Y"),
+        }
+        recipients = {inspection.inspector, inspection.decision.team_lead}
+        for user in sorted(recipients, key=lambda u: u.pk):
+            notify(
+                recipient=user,
+                tenant=tenant,
+                subject=subject,
+                body=body,
+                key=f"inspections:followup:{followup.pk}:{occasion}",
+                url=reverse("inspections:inspection_detail", args=[inspection.pk]),
+            )
+            sent += 1
+    return sent
