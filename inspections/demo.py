@@ -71,12 +71,12 @@ def seed(tenant: Tenant) -> None:
             orgs.append(org)
         plan = services.save_plan(
             actor=lead,
-            year=today.year,
-            title=f"Kế hoạch kiểm tra chất lượng, đo lường năm {today.year}",
+            year=issued.year,
+            title=f"Kế hoạch kiểm tra chất lượng, đo lường năm {issued.year}",
             topics="Nhãn hàng hóa; đo lường trong kinh doanh xăng dầu, vàng trang sức; hàng đóng gói sẵn",
             sectors="Bán lẻ, xăng dầu, vàng bạc",
-            period_start=today.replace(month=1, day=1),
-            period_end=today.replace(month=12, day=31),
+            period_start=issued.replace(month=1, day=1),
+            period_end=issued.replace(month=12, day=31),
             target_count=60,
         )
         services.submit_plan(plan=plan, actor=lead)
