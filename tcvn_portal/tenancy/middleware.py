@@ -37,6 +37,9 @@ class TenantMiddleware:
             request.membership = membership
             request.tenant = membership.tenant if membership else None
             with context.tenant_context(request.tenant, user_id=user_id, membership=membership):
+                if membership is not None and membership.organization_id:
+                    # Loaded now that RLS lets the tenant's organisation through.
+                    membership.organization  # noqa: B018
                 response = self.get_response(request)
             if response.status_code >= 500:
                 # The view's exception was turned into a response below us; keep nothing it wrote.

@@ -6,10 +6,14 @@ from .models import Membership, Organization
 
 
 def active_memberships_for(user) -> list[Membership]:
-    """Every active membership of the user, across tenants (visible through RLS by app.user_id)."""
+    """Every active membership of the user, across tenants (visible through RLS by app.user_id).
+
+    The organisation is not joined here: no tenant is active yet, so RLS would hide it and Django would
+    cache None. It loads on first use, under the tenant the request settles on.
+    """
     return list(
         Membership.unscoped.filter(user=user, status=Membership.Status.ACTIVE, tenant__is_active=True)
-        .select_related("tenant", "organization")
+        .select_related("tenant")
         .order_by("tenant__name")
     )
 

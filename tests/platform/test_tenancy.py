@@ -87,3 +87,11 @@ def test_navigation_follows_the_role(tenant_a, admin_a, member_factory, organiza
     business = member_factory(tenant_a, Role.BUSINESS, organization=organization_factory(tenant_a))
     assert reverse("tenancy:apitoken_list") in client_for(business).get(reverse("core:dashboard")).content.decode()
     assert reverse("tenancy:apitoken_list") not in client_for(council).get(reverse("core:dashboard")).content.decode()
+
+
+def test_request_membership_carries_its_organisation(tenant_a, organization_factory, member_factory, client_for):
+
+    mine = organization_factory(tenant_a, name="Công ty Của Tôi")
+    user = member_factory(tenant_a, Role.BUSINESS, organization=mine)
+    response = client_for(user).get(reverse("core:dashboard"))
+    assert response.wsgi_request.membership.organization == mine
