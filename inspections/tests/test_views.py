@@ -388,3 +388,56 @@ def test_business_user_cannot_open_inspection_pages(world, make_inspection, memb
         client_for(business).get(reverse("inspections:inspection_detail", args=[inspection.pk])).status_code
         == 403
     )
+
+
+def _png(size: int) -> bytes:
+    import os
+    import struct
+    import zlib
+
+    # A real PNG of random pixels: big enough to pass the size limit under test, typed by its content.
+    width = height = size
+    raw = b"".join(b"\x00" + os.urandom(width * 3) for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_photo_from_the_camera_is_attached_and_an_oversized_one_refused_in_vietnamese(
+    world, make_inspection, client_for, settings
+):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tcvn_portal.attachments.models import Attachment
+
+    settings.TCVN_UPLOAD_MAX_BYTES = 20_000
+    inspection = make_inspection()
+    client = client_for(world.inspector)
+    detail = reverse("inspections:inspection_detail", args=[inspection.pk])
+    page = client.get(detail).content.decode()
+    assert 'capture="environment"' in page
+    token = re.search(r'id="photo-input"', page) and re.search(r'name="owner" value="([^"]+)"', page).group(1)
+    small = SimpleUploadedFile("quay-hang.png", _png(8), content_type="image/png")
+    assert (
+        client.post(
+            reverse("attachments:upload"), {"owner": token, "next": detail, "files": small}
+        ).status_code
+        == 302
+    )
+    big = SimpleUploadedFile("anh-lon.png", _png(120), content_type="image/png")
+    response = client.post(reverse("attachments:upload"), {"owner": token, "next": detail, "files": big})
+    assert response.status_code == 400
+    assert "mỗi tệp chỉ được tối đa" in response.content.decode()
+    with tenant_context(world.tenant):
+        assert list(Attachment.objects.values_list("original_name", flat=True)) == ["quay-hang.png"]
+    assert "quay-hang.png" in client.get(detail).content.decode()
