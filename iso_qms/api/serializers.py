@@ -32,14 +32,17 @@ from ..qms.models import (
 
 
 def _membership(serializer):
-    return serializer.context["request"]._request.membership
+    """The member of the request; None while the OpenAPI schema is generated (no member there)."""
+    request = serializer.context.get("request")
+    return getattr(getattr(request, "_request", None), "membership", None)
 
 
 class EditableAgencyField(serializers.PrimaryKeyRelatedField):
     """An agency the member may edit: a focal person names only their own."""
 
     def get_queryset(self):
-        return qms_selectors.editable_agencies_for(_membership(self.parent))
+        membership = _membership(self.parent)
+        return qms_selectors.editable_agencies_for(membership) if membership else AgencyProfile.objects.none()
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
@@ -237,7 +240,9 @@ class YearlyCheckSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["agency"].queryset = qms_selectors.agencies_for(_membership(self))
+        membership = _membership(self)
+        if membership is not None:
+            fields["agency"].queryset = qms_selectors.agencies_for(membership)
         return fields
 
 

@@ -251,7 +251,7 @@ class ApplicationViewSet(TenantModelViewSet):
         with transaction.atomic():
             application = award_services.start_application(
                 award_round=data.pop("round"),
-                business=self.request_membership.organization,
+                business=award_selectors.business_of(self.request_membership),
                 applicant_type=data.pop("applicant_type", ""),
                 actor=self.request.user,
             )

@@ -169,3 +169,11 @@ def application_detail(queryset: QuerySet[AwardApplication]) -> QuerySet[AwardAp
     return queryset.select_related("round__criteria_set", "business").prefetch_related(
         Prefetch("assignments", queryset=CouncilAssignment.objects.select_related("member"))
     )
+
+
+def business_of(membership: Membership):
+    """The member's own business, loaded now: the membership's cached organisation was read before the
+    tenant was active, when row-level security hid it."""
+    from tcvn_portal.tenancy.models import Organization
+
+    return Organization.objects.get(pk=membership.organization_id, kind=Organization.Kind.BUSINESS)

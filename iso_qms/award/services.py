@@ -283,7 +283,7 @@ def update_application(
         if item_id not in rows:
             raise ValidationError(_("The item is not part of this round's criteria."))
         if percent is not None and percent not in VALID_PERCENTS:
-            raise ValidationError(_("A band goes from 0 to 100 % in steps of 5."))
+            raise ValidationError(_("A band is a percentage from 0 to 100 in steps of 5."))
     with transaction.atomic():
         for field, value in answers.items():
             setattr(application, field, value)

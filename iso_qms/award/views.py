@@ -190,7 +190,7 @@ class ApplyView(AwardView):
             form,
             lambda: services.start_application(
                 award_round=award_round,
-                business=request.membership.organization,
+                business=selectors.business_of(request.membership),
                 applicant_type=form.cleaned_data["applicant_type"],
                 actor=request.user,
             ),

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from iso_qms.award import selectors, services
 from iso_qms.award.models import AwardApplication, CouncilAssignment, CriteriaSet, Criterion, ItemScore
@@ -16,6 +16,15 @@ from tcvn_portal.tenancy.models import Membership
 from .conftest import fill_and_submit, make_round, score_all
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    # The messages are matched in their English source; the pages test the Vietnamese.
+    with translation.override("en"):
+        yield
+
+
 Status = AwardApplication.Status
 TODAY = timezone.localdate()
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from iso_qms.qms import selectors, services
 from iso_qms.qms.models import (
@@ -23,6 +23,15 @@ from tcvn_portal.tenancy.models import Membership, Organization
 from .conftest import make_agency
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    # The messages are matched in their English source; the pages test the Vietnamese.
+    with translation.override("en"):
+        yield
+
+
 TODAY = timezone.localdate()
 
 
