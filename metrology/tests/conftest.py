@@ -12,6 +12,7 @@ from metrology import services
 from metrology.models import Instrument, InstrumentType
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.roles import Role
+from tests.celery_fixtures import celery_worker, celery_worker_process  # noqa: F401
 from tests.conftest import django_db_setup  # noqa: F401
 from tests.fixtures import *  # noqa: F403
 from tests.fixtures import create_member, create_organization
