@@ -90,3 +90,42 @@ def test_inspector_records_on_a_phone_and_the_team_lead_approves(
         "TRƯỞNG ĐOÀN KIỂM TRA",
     ]:
         assert expected in text, expected
+
+
+def test_draft_typed_while_offline_is_kept_on_the_phone_and_sent_when_back_online(
+    transactional_db,
+    live_server,
+    browser,
+    log_in,
+    world,  # noqa: F811
+):
+    from inspections import services
+    from inspections.models import Inspection
+    from tcvn_portal.tenancy.context import tenant_context
+
+    with tenant_context(world.tenant, user_id=world.inspector.pk):
+        inspection = services.create_inspection(
+            actor=world.inspector,
+            decision=world.decision,
+            establishment=world.stall,
+            inspection_type="labelling",
+            visited_on=timezone.localdate(),
+        )
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+    phone.set_default_timeout(15_000)
+    log_in(phone, world.inspector, totp_secret=enrol_totp(world.inspector))
+    phone.goto(f"{live_server.url}/inspections/{inspection.pk}/edit/")
+
+    context.set_offline(True)
+    phone.fill("textarea[name=notes]", "Ghi trong lúc mất sóng ở chợ")
+    phone.wait_for_function("document.querySelector('#autosave-status').textContent.includes('Mất kết nối')")
+    # The page is closed while offline; the typed text survives in the phone's storage.
+    phone.close()
+    context.set_offline(False)
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}/inspections/{inspection.pk}/edit/")
+    phone.wait_for_function("document.querySelector('#autosave-status').textContent.includes('Đã lưu nháp')")
+    assert phone.input_value("textarea[name=notes]") == "Ghi trong lúc mất sóng ở chợ"
+    with tenant_context(world.tenant):
+        assert Inspection.objects.get(pk=inspection.pk).notes == "Ghi trong lúc mất sóng ở chợ"
