@@ -90,19 +90,3 @@ def instrument_factory():
 def verification_factory():
     return make_verification
 
-
-@pytest.fixture(autouse=True)
-def _skip_unroutable_nav_entries(monkeypatch):
-    """Other apps register navigation entries before their pages exist; keep those out of our pages."""
-    from django.urls import NoReverseMatch, reverse
-
-    from tcvn_portal.core import navigation
-
-    def routable(entry):
-        try:
-            reverse(entry.url_name)
-        except NoReverseMatch:
-            return False
-        return True
-
-    monkeypatch.setattr(navigation, "_entries", [e for e in navigation._entries if routable(e)])
