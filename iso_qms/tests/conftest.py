@@ -14,6 +14,7 @@ from iso_qms.qms.models import AgencyLevel
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.models import Organization
 from tcvn_portal.tenancy.roles import Role
+from tests.celery_fixtures import celery_worker  # noqa: F401
 from tests.conftest import django_db_setup  # noqa: F401
 from tests.fixtures import *  # noqa: F403
 from tests.fixtures import create_member, create_organization
