@@ -72,7 +72,9 @@ class LegalBasis(SearchableMixin, TenantOwnedModel):
         verbose_name_plural = _("legal bases")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(fine_min__lte=models.F("fine_max")), name="legalbasis_fine_range_ordered"
+                condition=models.Q(fine_min__lte=models.F("fine_max")),
+                name="legalbasis_fine_range_ordered",
+                violation_error_message=_("The maximum fine must not be below the minimum fine."),
             ),
         ]
 
@@ -105,6 +107,7 @@ class ToleranceBand(TenantOwnedModel):
             models.CheckConstraint(
                 condition=(models.Q(percent__isnull=True) ^ models.Q(absolute__isnull=True)),
                 name="toleranceband_percent_xor_absolute",
+                violation_error_message=_("Give T either as a percentage or as a quantity, not both."),
             ),
         ]
 

@@ -441,3 +441,153 @@ def test_photo_from_the_camera_is_attached_and_an_oversized_one_refused_in_vietn
     with tenant_context(world.tenant):
         assert list(Attachment.objects.values_list("original_name", flat=True)) == ["quay-hang.png"]
     assert "quay-hang.png" in client.get(detail).content.decode()
+
+
+def test_quantity_form_runs_the_calculator_and_shows_the_verdict(world, make_inspection, client_for):
+    inspection = make_inspection(inspection_type="prepackaged")
+    client = client_for(world.inspector)
+    values = "\n".join(["500"] * 46 + ["484"] * 4)
+    response = client.post(
+        reverse("inspections:quantity_check_create", args=[inspection.pk]),
+        {
+            "product": "Đường trắng 500 g",
+            "unit": "g",
+            "nominal_quantity": "500",
+            "lot_size": "200",
+            "actual_quantities": values,
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Đường trắng 500 g" in body and "T = 15,00 g" in body and "Không đạt" in body
+
+
+def test_quantity_form_with_too_few_values_names_the_sample_size(world, make_inspection, client_for):
+    inspection = make_inspection(inspection_type="prepackaged")
+    response = client_for(world.inspector).post(
+        reverse("inspections:quantity_check_create", args=[inspection.pk]),
+        {
+            "product": "Đường",
+            "unit": "g",
+            "nominal_quantity": "500",
+            "lot_size": "1000",
+            "actual_quantities": "500 499",
+        },
+    )
+    assert "cần mẫu gồm 80 đơn vị; mới đo 2 đơn vị" in response.content.decode()
+
+
+def test_list_filters_by_period_and_inspector(world, make_inspection, client_for):
+    make_inspection(visited_on=TODAY() - timedelta(days=20))
+    with tenant_context(world.tenant, user_id=world.lead.pk):
+        services.create_inspection(
+            actor=world.lead,
+            decision=world.decision,
+            establishment=world.station,
+            inspection_type="fuel",
+            visited_on=TODAY() - timedelta(days=2),
+        )
+    client = client_for(world.inspector)
+    url = reverse("inspections:inspection_list")
+    recent = client.get(url, {"date_from": (TODAY() - timedelta(days=5)).isoformat()}).content.decode()
+    assert "Số 5" in recent and "Hương Giang" not in recent
+    mine = client.get(url, {"inspector": world.inspector.pk}).content.decode()
+    assert "Hương Giang" in mine and "Số 5" not in mine
+
+
+@pytest.mark.parametrize("name", ["decision_list", "plan_list"])
+def test_decision_and_plan_lists_run_a_constant_number_of_queries(
+    world, organization_factory, client_for, django_assert_max_num_queries, name
+):
+    client = client_for(world.manager)
+    url = reverse(f"inspections:{name}")
+
+    def add(n, start):
+        with tenant_context(world.tenant, user_id=world.lead.pk):
+            for i in range(start, start + n):
+                services.save_plan(
+                    actor=world.lead,
+                    year=TODAY().year,
+                    title=f"Kế hoạch {i}",
+                    topics="T",
+                    period_start=TODAY().replace(month=1, day=1),
+                    period_end=TODAY().replace(month=12, day=31),
+                    target_count=3,
+                )
+                services.save_decision(
+                    actor=world.lead,
+                    number=f"{i}/QĐ",
+                    issued_on=TODAY(),
+                    legal_basis="L",
+                    scope="S",
+                    team_lead=world.lead,
+                    members=[world.inspector],
+                    establishments=[world.stall, world.station],
+                )
+
+    add(2, 100)
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    add(15, 200)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_establishment_page_runs_a_constant_number_of_queries(
+    world, organization_factory, make_inspection, labelling_basis, client_for, django_assert_max_num_queries
+):
+    client = client_for(world.inspector)
+    url = reverse("inspections:establishment", args=[world.stall.pk])
+
+    def add(n):
+        for _ in range(n):
+            inspection = make_inspection()
+            with tenant_context(world.tenant):
+                services.add_violation(
+                    actor=world.inspector,
+                    inspection=inspection,
+                    legal_basis=labelling_basis,
+                    description="x",
+                    fine_amount=D(3_000_000),
+                )
+
+    add(1)
+    client.get(url)
+    with django_assert_max_num_queries(25) as few:
+        client.get(url)
+    add(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_catalog_is_edited_by_an_administrator_and_only_read_by_inspectors(
+    world, labelling_basis, member_factory, client_for
+):
+    admin = client_for(member_factory(world.tenant, Role.TENANT_ADMIN))
+    edit = reverse("inspections:catalog_edit", args=["legal-bases", labelling_basis.pk])
+    form = {
+        "decree": labelling_basis.decree,
+        "article": "21",
+        "clause": "2",
+        "point": "a",
+        "description": labelling_basis.description,
+        "fine_min": "4000000",
+        "fine_max": "3000000",
+        "valid_from": labelling_basis.valid_from.isoformat(),
+    }
+    response = admin.post(edit, form)
+    assert "Mức phạt tối đa không được thấp hơn mức phạt tối thiểu." in response.content.decode()
+    admin.post(edit, {**form, "fine_max": "6000000"})
+    with tenant_context(world.tenant):
+        labelling_basis.refresh_from_db()
+    assert (labelling_basis.fine_min, labelling_basis.fine_max) == (D(4_000_000), D(6_000_000))
+    inspector = client_for(world.inspector)
+    assert inspector.get(reverse("inspections:catalog_list", args=["legal-bases"])).status_code == 200
+    assert inspector.post(edit, form).status_code == 403
+
+
+def test_dashboard_shows_the_inspection_cards(world, make_inspection, client_for):
+    make_inspection()
+    body = client_for(world.inspector).get(reverse("core:dashboard")).content.decode()
+    assert "Biên bản kiểm tra nháp" in body
