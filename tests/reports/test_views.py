@@ -208,3 +208,21 @@ def test_national_viewer_sees_every_province_side_by_side_and_nothing_else(
 
 def test_provincial_staff_cannot_open_the_national_roll_up(tenant_a, manager_a, client_for):
     assert client_for(manager_a).get(reverse("reports:national")).status_code == 403
+
+
+def test_annual_report_list_takes_a_constant_number_of_queries(
+    tenant_a, manager_a, client_for, django_assert_max_num_queries
+):
+    client = client_for(manager_a)
+    with tenant_context(tenant_a):
+        AnnualReport.objects.create(year=LAST_YEAR, version=1, figures_hash="a", requested_by=manager_a)
+    client.get(reverse("reports:annual_list"))
+    with django_assert_max_num_queries(14) as few:
+        client.get(reverse("reports:annual_list"))
+    with tenant_context(tenant_a):
+        for version in range(2, 12):
+            AnnualReport.objects.create(
+                year=LAST_YEAR, version=version, figures_hash="a", requested_by=manager_a
+            )
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(reverse("reports:annual_list")).status_code == 200
