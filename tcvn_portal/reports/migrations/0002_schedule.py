@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
         # The sweeps are found among the domains' registered tasks; their tables come first.
         ("metrology", "0002_reminder_schedule"),
+        ("iso_qms", "0002_reminder_schedule"),
     ]
 
     operations = [migrations.RunPython(create_schedule, migrations.RunPython.noop)]
