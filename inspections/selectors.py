@@ -46,6 +46,7 @@ def plans() -> QuerySet[InspectionPlan]:
         InspectionPlan.objects.filter(archived_at__isnull=True)
         .select_related("approved_by")
         .annotate(decision_count=Count("decisions", distinct=True))
+        .order_by("-year", "-pk")
     )
 
 
@@ -57,6 +58,7 @@ def decisions() -> QuerySet[InspectionDecision]:
             establishment_count=Count("targets", distinct=True),
             inspection_count=Count("inspections", distinct=True),
         )
+        .order_by("-issued_on", "-pk")
     )
 
 
@@ -96,8 +98,11 @@ class InspectionFilters:
 def inspections(filters: InspectionFilters | None = None) -> QuerySet[Inspection]:
     """Inspections of the active tenant, filtered; joins what list pages and exports show."""
     f = filters or InspectionFilters()
-    queryset = Inspection.objects.filter(archived_at__isnull=True).select_related(
-        "establishment", "decision", "inspector", "commune"
+    # Explicit order: Meta.ordering is dropped once the queryset is annotated with an aggregate.
+    queryset = (
+        Inspection.objects.filter(archived_at__isnull=True)
+        .select_related("establishment", "decision", "inspector", "commune")
+        .order_by("-visited_on", "-pk")
     )
     if f.date_from:
         queryset = queryset.filter(visited_on__gte=f.date_from)
