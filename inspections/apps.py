@@ -23,9 +23,14 @@ class InspectionsConfig(AppConfig):
                 "inspection.plan": {Role.INSPECTOR, Role.MANAGER},
                 "inspection.plan_approve": {Role.MANAGER},
                 "inspection.catalog": {Role.TENANT_ADMIN, Role.MANAGER},
+                # A business sees the approved results of inspections of its own establishment.
+                "inspection.view_own": {Role.BUSINESS},
             }
         )
-        register_nav(NavEntry(_("Inspections"), "inspections:inspection_list", "inspection.view", order=20))
+        register_nav(
+            NavEntry(_("Inspections"), "inspections:inspection_list", "inspection.view", order=20),
+            NavEntry(_("My inspection results"), "inspections:my_results", "inspection.view_own", order=21),
+        )
 
         @register_cards
         def inspection_cards(request):

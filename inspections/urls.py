@@ -41,6 +41,7 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/edit/", views.decision_form, name="decision_edit"),
     path("establishments/<int:pk>/", views.establishment_history, name="establishment"),
+    path("my-results/", views.my_results, name="my_results"),
     path("catalog/<slug:catalog>/", views.catalog_list, name="catalog_list"),
     path("catalog/<slug:catalog>/new/", views.catalog_form, name="catalog_create"),
     path("catalog/<slug:catalog>/<int:pk>/edit/", views.catalog_form, name="catalog_edit"),

@@ -589,3 +589,26 @@ def catalog_form(request, catalog: str, pk: int | None = None):
         title=str(model._meta.verbose_name).capitalize(),
         back=reverse("inspections:catalog_list", args=[catalog]),
     )
+
+
+def my_results(request):
+    """A business's own inspection history: approved inspections only, never a draft in progress."""
+    _tenant_page(request, "inspection.view_own")
+    organization = request.membership.organization
+    if organization is None:
+        raise Http404
+    history = selectors.inspections_of_establishment(organization.pk).filter(
+        status=Inspection.Status.APPROVED
+    )
+    return render(
+        request,
+        "inspections/establishment.html",
+        {
+            "organization": organization,
+            "history": history,
+            "own_view": True,
+            "open_followups": selectors.open_followups()
+            .filter(inspection__establishment=organization, inspection__status=Inspection.Status.APPROVED)
+            .select_related("inspection"),
+        },
+    )

@@ -591,3 +591,18 @@ def test_dashboard_shows_the_inspection_cards(world, make_inspection, client_for
     make_inspection()
     body = client_for(world.inspector).get(reverse("core:dashboard")).content.decode()
     assert "Biên bản kiểm tra nháp" in body
+
+
+def test_business_sees_only_approved_results_of_its_own_establishment(
+    world, make_inspection, member_factory, client_for
+):
+    approved = make_inspection(result="compliant", findings="Đạt yêu cầu ghi nhãn")
+    make_inspection(findings="Đang kiểm tra dở")
+    with tenant_context(world.tenant, user_id=world.lead.pk):
+        services.submit_inspection(actor=world.inspector, inspection=approved)
+        services.approve_inspection(actor=world.lead, inspection=approved)
+    business = client_for(member_factory(world.tenant, Role.BUSINESS, organization=world.stall))
+    body = business.get(reverse("inspections:my_results")).content.decode()
+    assert "Cửa hàng Tạp hóa Hương Giang" in body
+    assert body.count("Không phát hiện vi phạm") == 1 and "Chưa kết luận" not in body
+    assert business.get(reverse("inspections:establishment", args=[world.station.pk])).status_code == 403
