@@ -6,7 +6,6 @@ series of stamps for its batches and activates them; consumers scan them on the 
 
 from __future__ import annotations
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -260,8 +259,8 @@ class Stamp(TenantOwnedModel):
     scan_count = models.PositiveIntegerField(default=0)
     first_scanned_at = models.DateTimeField(null=True, blank=True)
     last_scanned_at = models.DateTimeField(null=True, blank=True)
-    # Distinct places it was scanned from (a network prefix, never a full address), capped in SQL.
-    places = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    # How many distinct places (network prefixes, never full addresses) it was scanned from; kept in SQL.
+    place_count = models.PositiveIntegerField(default=0)
     flagged_at = models.DateTimeField(null=True, blank=True)
 
     audited = False
@@ -293,7 +292,10 @@ class ScanEvent(TenantOwnedModel):
 
     class Meta:
         ordering = ["-scanned_at", "-pk"]
-        indexes = [models.Index(fields=["stamp", "scanned_at"], name="trace_scan_stamp_time")]
+        indexes = [
+            models.Index(fields=["stamp", "scanned_at"], name="trace_scan_stamp_time"),
+            models.Index(fields=["stamp", "place"], name="trace_scan_stamp_place"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stamp_id} @ {self.scanned_at}"

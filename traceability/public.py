@@ -26,7 +26,6 @@ from .models import Batch, Stamp, StampSeries
 # A stamp scanned from this many distinct networks, or this many times, is flagged as a likely copy.
 FLAG_PLACES = getattr(settings, "TRACEABILITY_FLAG_PLACES", 5)
 FLAG_SCANS = getattr(settings, "TRACEABILITY_FLAG_SCANS", 50)
-MAX_PLACES_KEPT = 50
 
 
 @dataclass(frozen=True)
@@ -125,17 +124,22 @@ def place_of(remote_addr: str | None) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
+# PostgreSQL: the whole scan in one statement, one round trip on the hot path.
 _RECORD_SQL = """
-WITH s AS (
+WITH seen AS (
+    SELECT %(place)s = '' OR EXISTS (
+        SELECT 1 FROM traceability_scanevent WHERE stamp_id = %(stamp)s AND place = %(place)s
+    ) AS known
+), s AS (
     UPDATE traceability_stamp SET
         scan_count = scan_count + 1,
         first_scanned_at = COALESCE(first_scanned_at, %(now)s),
         last_scanned_at = %(now)s,
-        places = CASE WHEN %(new)s THEN array_append(places, %(place)s::varchar) ELSE places END,
+        place_count = place_count + CASE WHEN (SELECT known FROM seen) THEN 0 ELSE 1 END,
         flagged_at = CASE
             WHEN flagged_at IS NULL AND (
                 scan_count + 1 >= %(max_scans)s
-                OR cardinality(places) + (CASE WHEN %(new)s THEN 1 ELSE 0 END) >= %(max_places)s
+                OR place_count + CASE WHEN (SELECT known FROM seen) THEN 0 ELSE 1 END >= %(max_places)s
             ) THEN %(now)s ELSE flagged_at END
     WHERE id = %(stamp)s
     RETURNING id, tenant_id, scan_count, first_scanned_at
@@ -148,23 +152,42 @@ SELECT scan_count, first_scanned_at FROM s
 
 
 def record_scan(resolved: Resolved, *, place: str, user_agent: str) -> tuple[int, datetime]:
-    """Counts the scan, keeps the event, and flags the stamp — one SQL statement, one round trip."""
-    new = (
-        "(%(place)s <> '' AND NOT (%(place)s::varchar = ANY(places)) "
-        f"AND cardinality(places) < {MAX_PLACES_KEPT})"
+    """Counts the scan, keeps the event, and flags a stamp seen from too many places or too often."""
+    params = {
+        "now": timezone.now(),
+        "place": place,
+        "agent": (user_agent or "")[:160],
+        "stamp": resolved.stamp_id,
+        "max_scans": FLAG_SCANS,
+        "max_places": FLAG_PLACES,
+    }
+    with tenant_context(_tenant(resolved.tenant_id)):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_RECORD_SQL, params)
+                return cursor.fetchone()
+        return _record_scan_portable(**params)
+
+
+def _record_scan_portable(*, now, place, agent, stamp, max_scans, max_places) -> tuple[int, datetime]:
+    """The same, in a few ORM statements inside the caller's transaction (SQLite, the embedded default)."""
+    from django.db.models import Case, F, Value, When
+    from django.db.models.functions import Coalesce
+
+    from .models import ScanEvent, Stamp
+
+    new_place = 1 if place and not ScanEvent.objects.filter(stamp_id=stamp, place=place).exists() else 0
+    Stamp.objects.filter(pk=stamp).update(
+        scan_count=F("scan_count") + 1,
+        first_scanned_at=Coalesce(F("first_scanned_at"), Value(now)),
+        last_scanned_at=now,
+        place_count=F("place_count") + new_place,
+        flagged_at=Case(
+            When(flagged_at__isnull=True, scan_count__gte=max_scans - 1, then=Value(now)),
+            When(flagged_at__isnull=True, place_count__gte=max_places - new_place, then=Value(now)),
+            default=F("flagged_at"),
+        ),
     )
-    sql = _RECORD_SQL.replace("%(new)s", new)
-    with tenant_context(_tenant(resolved.tenant_id)), connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "now": timezone.now(),
-                "place": place,
-                "agent": (user_agent or "")[:160],
-                "stamp": resolved.stamp_id,
-                "max_scans": FLAG_SCANS,
-                "max_places": FLAG_PLACES,
-            },
-        )
-        count, first = cursor.fetchone()
-    return count, first
+    row = Stamp.objects.values_list("tenant_id", "scan_count", "first_scanned_at").get(pk=stamp)
+    ScanEvent.objects.create(stamp_id=stamp, scanned_at=now, place=place, user_agent=agent)
+    return row[1], row[2]
