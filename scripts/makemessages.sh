@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Extracts translatable strings. Each app listed below keeps its own catalog (<app>/locale/); the project's
-# catalog (locale/) holds everything else: templates/, tcvn_portal/ core, tenancy, audit, reports, settings.
+# catalog (locale/) holds everything else: templates/, tcvn_portal/ core, tenancy, audit, settings.
 #   scripts/makemessages.sh                 every catalog
 #   scripts/makemessages.sh --project-only  only locale/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 py="$root/.venv/bin/python"
-apps=(inspections metrology iso_qms traceability tcvn_portal/accounts tcvn_portal/attachments tcvn_portal/notifications)
+apps=(inspections metrology iso_qms traceability tcvn_portal/accounts tcvn_portal/attachments tcvn_portal/notifications tcvn_portal/reports)
 ignores=()
 for app in "${apps[@]}"; do
   ignores+=(--ignore="$app/*")
