@@ -337,6 +337,15 @@ class Inspection(SearchableMixin, TenantOwnedModel):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    # Hooks of tcvn_portal.attachments: staff read the photos; only the team adds or removes them.
+    def attachment_viewable_by(self, membership) -> bool:
+        return membership.has_perm("inspection.view")
+
+    def attachment_changeable_by(self, membership) -> bool:
+        from .selectors import may_change_inspection
+
+        return may_change_inspection(membership, membership.user, self)
+
 
 class ChecklistAnswer(TenantOwnedModel):
     class Answer(models.TextChoices):

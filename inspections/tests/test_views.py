@@ -606,3 +606,11 @@ def test_business_sees_only_approved_results_of_its_own_establishment(
     assert "Cửa hàng Tạp hóa Hương Giang" in body
     assert body.count("Không phát hiện vi phạm") == 1 and "Chưa kết luận" not in body
     assert business.get(reverse("inspections:establishment", args=[world.station.pk])).status_code == 403
+
+
+def test_only_the_team_may_add_photos(world, make_inspection, member_factory, client_for):
+    inspection = make_inspection()
+    detail = reverse("inspections:inspection_detail", args=[inspection.pk])
+    stranger = client_for(member_factory(world.tenant, Role.INSPECTOR))
+    assert 'id="photo-input"' not in stranger.get(detail).content.decode()
+    assert 'id="photo-input"' in client_for(world.lead).get(detail).content.decode()
