@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tcvn_portal.tenancy.models import Membership
 from tcvn_portal.tenancy.roles import Role
@@ -39,7 +40,7 @@ class RoundForm(forms.ModelForm):
 class ItemForm(forms.Form):
     criterion = forms.ModelChoiceField(label=_("Criterion"), queryset=None)
     code = forms.CharField(label=_("Item"), max_length=10, help_text=_("For example 1.1"))
-    name = forms.CharField(label=_("Name"), max_length=255)
+    name = forms.CharField(label=pgettext_lazy("iso_qms", "Name"), max_length=255)
     max_points = forms.IntegerField(label=_("Maximum points"), min_value=1, max_value=1000)
     kind = forms.ChoiceField(label=_("Kind"), choices=CriteriaItem.Kind.choices)
 

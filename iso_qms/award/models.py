@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tcvn_portal.tenancy.models import Organization, TenantOwnedModel
 
@@ -39,7 +40,7 @@ class CriteriaSet(TenantOwnedModel):
 
     name = models.CharField(_("name"), max_length=255)
     legal_basis = models.CharField(_("legal basis"), max_length=255)
-    version = models.CharField(_("version"), max_length=40)
+    version = models.CharField(pgettext_lazy("iso_qms", "version"), max_length=40)
     valid_from = models.DateField(_("in force from"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tcvn_portal.tenancy.models import Organization
 
@@ -67,7 +68,7 @@ class StatusForm(forms.Form):
         max_length=60,
         help_text=_("For example 15/QĐ-UBND. Attach the document below."),
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    note = forms.CharField(label=pgettext_lazy("iso_qms", "Note"), required=False, max_length=500)
 
     def __init__(self, *args, allowed=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +84,7 @@ class ProcedureForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentedInfo.Kind.choices)
     code = forms.CharField(label=_("Code"), required=False, max_length=40)
-    title = forms.CharField(label=_("Title"), max_length=255)
+    title = forms.CharField(label=pgettext_lazy("iso_qms", "Title"), max_length=255)
     summary = forms.CharField(label=_("Content or change summary"), widget=forms.Textarea(attrs={"rows": 4}))
     effective_on = forms.DateField(label=_("Effective from"), required=False, widget=DateInput())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tcvn_portal.tenancy.models import Organization, SearchableMixin, TenantOwnedModel
 
@@ -29,7 +30,7 @@ __all__ = [
 
 class AgencyLevel(models.TextChoices):
     PROVINCE = "province", _("Provincial")
-    COMMUNE = "commune", _("Commune")
+    COMMUNE = "commune", pgettext_lazy("iso_qms", "Commune")
 
 
 class QmsStatus(models.TextChoices):
@@ -93,7 +94,7 @@ class QmsStatusChange(TenantOwnedModel):
     agency = models.ForeignKey(AgencyProfile, on_delete=models.PROTECT, related_name="status_changes")
     status = models.CharField(_("status"), max_length=20, choices=QmsStatus.choices)
     changed_on = models.DateField(_("date"))
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(pgettext_lazy("iso_qms", "note"), max_length=500, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -131,7 +132,7 @@ class DocumentedInfo(TenantOwnedModel):
     agency = models.ForeignKey(AgencyProfile, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=40, blank=True)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("iso_qms", "title"), max_length=255)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -282,11 +283,11 @@ class Nonconformity(TenantOwnedModel):
     """open → root cause found → action planned → action done → closed (after an effective check)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("iso_qms", "Open")
         ANALYSED = "analysed", _("Root cause found")
         ACTION_PLANNED = "action_planned", _("Corrective action planned")
         ACTION_DONE = "action_done", _("Waiting for effectiveness check")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("iso_qms", "Closed")
 
     agency = models.ForeignKey(AgencyProfile, on_delete=models.PROTECT, related_name="nonconformities")
     finding = models.ForeignKey(
@@ -307,7 +308,7 @@ class Nonconformity(TenantOwnedModel):
     effectiveness_note = models.TextField(_("effectiveness check"), blank=True)
     effectiveness_checked_on = models.DateField(_("effectiveness checked on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("iso_qms", "closed on"), null=True, blank=True)
 
     class Meta:
         ordering = ["status", "due_on", "pk"]
@@ -331,7 +332,7 @@ class YearlyCheck(TenantOwnedModel):
     checked_on = models.DateField(_("date checked"))
     team_leader = models.CharField(_("team leader"), max_length=120)
     team_members = models.CharField(_("team members"), max_length=500, blank=True)
-    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    result = models.CharField(pgettext_lazy("iso_qms", "result"), max_length=20, choices=Result.choices)
     conclusions = models.TextField(_("conclusions"))
     recommendations = models.TextField(_("recommendations"), blank=True)
 
