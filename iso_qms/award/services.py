@@ -492,17 +492,6 @@ def _consolidate_if_complete(application: AwardApplication) -> None:
     application.save()
 
 
-def set_consensus_score(*, application: AwardApplication, score: Decimal, actor) -> AwardApplication:
-    """The score agreed at the consensus meeting replaces the mean of the members' totals."""
-    if application.status != Status.SCORED:
-        raise ValidationError(_("The consensus score is set on a scored application before ranking."))
-    if score < 0 or score > TOTAL_POINTS:
-        raise ValidationError({"consolidated_score": _("A score lies between 0 and 1 000.")})
-    application.consolidated_score = score
-    application.save()
-    return application
-
-
 def rank_round(*, award_round: AwardRound, actor) -> int:
     """Ranks the scored applications within each of the four types, best first; returns how many."""
     ranked = 0
