@@ -151,11 +151,6 @@ def add_procedure(
     )
 
 
-def archive_procedure(*, procedure: ScopeProcedure, actor) -> None:
-    procedure.archived_at = timezone.now()
-    procedure.save(update_fields=["archived_at"])
-
-
 def create_document(
     *,
     agency: AgencyProfile,
