@@ -45,9 +45,12 @@ def test_list_runs_a_constant_number_of_queries(
 ):
     client = client_for(officer_a)
     client.get(reverse("notifications:list"))  # warm the session and content types
+    _notify(officer_a, tenant_a, "k-first")
+    with django_assert_max_num_queries(20) as one:
+        client.get(reverse("notifications:list"))
     for i in range(30):
         _notify(officer_a, tenant_a, f"k{i}")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("notifications:list"))
     assert response.content.decode().count('class="notification ') == 25
 
