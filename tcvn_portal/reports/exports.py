@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .excel import Sheet, xlsx_response, xlsx_sheets_response
 
@@ -56,7 +57,10 @@ def outreach_workbook(activities):
     return xlsx_response(
         filename="tuyen-truyen-tap-huan",
         title=_("Outreach and training"),
-        headers=[_("Date"), _("Kind"), _("Topic"), _("Audience"), _("Attendance"), _("Commune"), _("Notes")],
+        headers=[
+            _("Date"), pgettext("outreach", "Kind"), _("Topic"), _("Audience"), _("Attendance"), _("Commune"),
+            _("Notes"),
+        ],
         rows=(
             (
                 a.date,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tcvn_portal.tenancy.models import Commune
 
@@ -48,7 +49,7 @@ class OutreachFilterForm(forms.Form):
         empty_value=None,
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *OutreachActivity.Kind.choices]
+        label=pgettext_lazy("outreach", "Kind"), required=False, choices=[("", _("All kinds")), *OutreachActivity.Kind.choices]
     )
 
 

@@ -142,12 +142,13 @@ else:
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = VAR_DIR / "celery-queue"
-    for _sub in ("in", "processed"):
+    for _sub in ("in", "processed", "control"):
         (_queue_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir / "in"),
         "data_folder_out": str(_queue_dir / "in"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -287,11 +288,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field names ("kind", "result") other apps use too: named here once.
-    "ENUM_NAME_OVERRIDES": {
-        "MetrologyVerificationKindEnum": "metrology.models.VerificationKind",
-        "MetrologyVerificationResultEnum": "metrology.models.Verification.Result",
-        "MetrologyInstrumentResultEnum": "metrology.models.Instrument.Result",
-    },
+    # Filled at start-up by tcvn_portal.api_schema.name_colliding_enums(): one name per distinct choice set.
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # --- Security defaults (production.py tightens) -------------------------------------------------
