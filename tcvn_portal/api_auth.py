@@ -71,5 +71,7 @@ class TenantTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "Authorization: Bearer tcvn_<tenant id>_<secret> — create one on the API tokens page.",
+            "description": (
+                "Authorization: Bearer tcvn_<tenant id>_<secret> — create one on the API tokens page."
+            ),
         }

@@ -1,6 +1,6 @@
 """One error format for the whole API:
 
-    {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"tax_code": ["…"]}}}
+{"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"tax_code": ["…"]}}}
 """
 
 from __future__ import annotations
@@ -46,5 +46,3 @@ def exception_handler(exc, context):
             body["retry_after"] = int(exc.wait)
     response.data = {"error": body}
     return response
-
-

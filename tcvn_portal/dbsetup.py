@@ -65,7 +65,9 @@ def create_database(admin_url: str, name: str, *, recreate: bool = False) -> boo
             cur.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             cur.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
             cur.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(sql.Identifier(APP_ROLE)))
-            cur.execute(sql.SQL("GRANT CREATE, USAGE ON SCHEMA public TO {}").format(sql.Identifier(OWNER_ROLE)))
+            cur.execute(
+                sql.SQL("GRANT CREATE, USAGE ON SCHEMA public TO {}").format(sql.Identifier(OWNER_ROLE))
+            )
             # Tables the owner creates later are usable by the app at once: no grant to forget.
             cur.execute(
                 sql.SQL(
@@ -90,7 +92,9 @@ def grant_truncate_for_tests(admin_url: str, name: str) -> None:
     try:
         with conn.cursor() as cur:
             cur.execute(
-                sql.SQL("GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(APP_ROLE))
+                sql.SQL("GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {}").format(
+                    sql.Identifier(APP_ROLE)
+                )
             )
     finally:
         conn.close()

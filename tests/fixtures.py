@@ -37,11 +37,15 @@ def tenant_b(db):
     return Tenant.objects.create(code="lao-cai", name="Lào Cai", kind="tỉnh")
 
 
-def create_member(tenant, role: str, *, email: str | None = None, organization=None, password="Secret-pass-123"):
+def create_member(
+    tenant, role: str, *, email: str | None = None, organization=None, password="Secret-pass-123"
+):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.create_user(
-        email=email or f"{role}-{next(_seq)}@{tenant.code}.test", password=password, full_name=f"{role} {tenant.name}"
+        email=email or f"{role}-{next(_seq)}@{tenant.code}.test",
+        password=password,
+        full_name=f"{role} {tenant.name}",
     )
     with tenant_context(tenant):
         Membership.objects.create(user=user, role=role, organization=organization)
@@ -85,7 +89,10 @@ def client_for(client):
     def login(user):
         client.force_login(user)
         session = client.session
-        session["account_authentication_methods"] = [{"method": "password", "at": 0}, {"method": "mfa", "at": 0}]
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": 0},
+            {"method": "mfa", "at": 0},
+        ]
         session.save()
         return client
 

@@ -17,7 +17,11 @@ class AuditEvent(TenantOwnedModel):
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("who"),
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -31,7 +35,9 @@ class AuditEvent(TenantOwnedModel):
         ordering = ["-at", "-pk"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["tenant", "content_type", "object_id", "-at"], name="audit_record_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "content_type", "object_id", "-at"], name="audit_record_idx")
+        ]
 
     audited = False
 
@@ -41,4 +47,8 @@ class AuditEvent(TenantOwnedModel):
     def changes(self) -> list[tuple[str, object, object]]:
         before = self.before or {}
         after = self.after or {}
-        return [(k, before.get(k), after.get(k)) for k in sorted({*before, *after}) if before.get(k) != after.get(k)]
+        return [
+            (k, before.get(k), after.get(k))
+            for k in sorted({*before, *after})
+            if before.get(k) != after.get(k)
+        ]

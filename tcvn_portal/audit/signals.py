@@ -78,4 +78,6 @@ def record_save(sender, instance, created, raw=False, **kwargs):
         before=None if created else before,
         after=after,
     )
-    instance._audit_loaded = {f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields}
+    instance._audit_loaded = {
+        f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields
+    }

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
-
 logger = logging.getLogger(__name__)
 
 

@@ -58,7 +58,12 @@ def outreach_workbook(activities):
         filename="tuyen-truyen-tap-huan",
         title=_("Outreach and training"),
         headers=[
-            _("Date"), pgettext("outreach", "Kind"), _("Topic"), _("Audience"), _("Attendance"), _("Commune"),
+            _("Date"),
+            pgettext("outreach", "Kind"),
+            _("Topic"),
+            _("Audience"),
+            _("Attendance"),
+            _("Commune"),
             _("Notes"),
         ],
         rows=(

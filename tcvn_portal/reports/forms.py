@@ -49,7 +49,9 @@ class OutreachFilterForm(forms.Form):
         empty_value=None,
     )
     kind = forms.ChoiceField(
-        label=pgettext_lazy("outreach", "Kind"), required=False, choices=[("", _("All kinds")), *OutreachActivity.Kind.choices]
+        label=pgettext_lazy("outreach", "Kind"),
+        required=False,
+        choices=[("", _("All kinds")), *OutreachActivity.Kind.choices],
     )
 
 

@@ -20,8 +20,13 @@ for _alias in DATABASES.values():
 TCVN_PG_ADMIN_URL = _pg
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                      "KEY_PREFIX": f"tcvn-test-{TEST_DATABASE_NAME}"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"tcvn-test-{TEST_DATABASE_NAME}",
+    }
+}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "global_keyprefix": f"{TEST_DATABASE_NAME}:"}
 

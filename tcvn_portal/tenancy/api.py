@@ -13,8 +13,19 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "kind", "name", "tax_code", "agency_code", "address", "commune", "commune_name",
-            "representative", "phone", "email", "archived_at", "created_at",
+            "id",
+            "kind",
+            "name",
+            "tax_code",
+            "agency_code",
+            "address",
+            "commune",
+            "commune_name",
+            "representative",
+            "phone",
+            "email",
+            "archived_at",
+            "created_at",
         ]
         read_only_fields = ["archived_at", "created_at"]
 

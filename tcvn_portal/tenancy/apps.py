@@ -14,7 +14,11 @@ class TenancyConfig(AppConfig):
 
         register_nav(
             NavEntry(_("Dashboard"), "core:dashboard", None, order=0),
-            NavEntry(_("Organisations"), "tenancy:organization_list",
-                     ("organization.view", "organization.view_own"), order=90),
+            NavEntry(
+                _("Organisations"),
+                "tenancy:organization_list",
+                ("organization.view", "organization.view_own"),
+                order=90,
+            ),
             NavEntry(_("API tokens"), "tenancy:apitoken_list", "apitoken.manage", order=95),
         )

@@ -34,19 +34,20 @@ class TenantState:
     membership: Membership | None = None
 
 
-_state: ContextVar[TenantState] = ContextVar("tcvn_tenant_state", default=TenantState(tenant=None))
+_NO_TENANT = TenantState(tenant=None)
+_state: ContextVar[TenantState | None] = ContextVar("tcvn_tenant_state", default=None)
 
 
 def current_state() -> TenantState:
-    return _state.get()
+    return _state.get() or _NO_TENANT
 
 
 def current_tenant() -> Tenant | None:
-    return _state.get().tenant
+    return current_state().tenant
 
 
 def current_tenant_id() -> int | None:
-    tenant = _state.get().tenant
+    tenant = current_state().tenant
     return tenant.pk if tenant is not None else None
 
 
@@ -86,7 +87,7 @@ def tenant_context(
     transaction; on leaving, the previous tenant is restored in both places.
     """
     state = TenantState(tenant=tenant, user_id=user_id, membership=membership)
-    previous = _state.get()
+    previous = current_state()
     with transaction.atomic():
         token = _state.set(state)
         try:

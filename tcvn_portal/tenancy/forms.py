@@ -7,7 +7,17 @@ from .models import Commune, Organization
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["kind", "name", "tax_code", "agency_code", "address", "commune", "representative", "phone", "email"]
+        fields = [
+            "kind",
+            "name",
+            "tax_code",
+            "agency_code",
+            "address",
+            "commune",
+            "representative",
+            "phone",
+            "email",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -16,12 +26,18 @@ class OrganizationForm(forms.ModelForm):
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        help_text=_("Name, tax code or agency code; diacritics optional."))
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("All"))] + list(Organization.Kind.choices))
-    commune = forms.ModelChoiceField(label=_("Commune"), required=False, queryset=Commune.objects.none(),
-                                     empty_label=_("All"))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, tax code or agency code; diacritics optional."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All"))] + list(Organization.Kind.choices)
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), required=False, queryset=Commune.objects.none(), empty_label=_("All")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,5 +45,8 @@ class OrganizationFilterForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100,
-                           help_text=_("Which system will use it, e.g. “ERP of the factory”."))
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("Which system will use it, e.g. “ERP of the factory”."),
+    )

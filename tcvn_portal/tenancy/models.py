@@ -70,24 +70,17 @@ class TenantOwnedModel(models.Model):
         Tenant, on_delete=models.PROTECT, editable=False, related_name="+", verbose_name=_("tenant")
     )
 
-    objects = TenantScopedManager()
-    # For platform code that has already set the tenant in PostgreSQL by other means (RLS still applies).
-    unscoped = models.Manager()
-
     # The audit trail records every create and change; these fields are left out of it.
     audit_exclude_fields: tuple[str, ...] = ("search_text",)
     audited = True
 
+    objects = TenantScopedManager()
+    # For platform code that has already set the tenant in PostgreSQL by other means (RLS still applies).
+    unscoped = models.Manager()  # noqa: DJ012  (must follow `objects`, which stays the default manager)
+
     class Meta:
         abstract = True
         base_manager_name = "unscoped"
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # What the row held when loaded: the "before" of the next audit event.
-        instance._audit_loaded = dict(zip(field_names, values, strict=True))
-        return instance
 
     def save(self, *args, **kwargs):
         active = context.current_tenant_id()
@@ -98,6 +91,13 @@ class TenantOwnedModel(models.Model):
                 f"{type(self).__name__} of tenant {self.tenant_id} saved under tenant {active}"
             )
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the row held when loaded: the "before" of the next audit event.
+        instance._audit_loaded = dict(zip(field_names, values, strict=True))
+        return instance
 
 
 class SearchableMixin(models.Model):
@@ -142,16 +142,26 @@ class Organization(SearchableMixin, TenantOwnedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=255)
     tax_code = models.CharField(
-        _("tax code"), max_length=14, blank=True, validators=[validate_tax_code],
+        _("tax code"),
+        max_length=14,
+        blank=True,
+        validators=[validate_tax_code],
         help_text=_("10 digits, or 10 digits, a hyphen and 3 digits for a branch."),
     )
     agency_code = models.CharField(
-        _("agency code"), max_length=20, blank=True, validators=[validate_agency_code],
+        _("agency code"),
+        max_length=20,
+        blank=True,
+        validators=[validate_agency_code],
         help_text=_("Electronic identifier of the agency, e.g. H41.12.08."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
         verbose_name=_("commune"),
     )
     representative = models.CharField(_("legal representative"), max_length=120, blank=True)
@@ -168,10 +178,13 @@ class Organization(SearchableMixin, TenantOwnedModel):
         verbose_name_plural = _("organisations")
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "tax_code"], condition=~models.Q(tax_code=""), name="organization_unique_tax_code"
+                fields=["tenant", "tax_code"],
+                condition=~models.Q(tax_code=""),
+                name="organization_unique_tax_code",
             ),
             models.UniqueConstraint(
-                fields=["tenant", "agency_code"], condition=~models.Q(agency_code=""),
+                fields=["tenant", "agency_code"],
+                condition=~models.Q(agency_code=""),
                 name="organization_unique_agency_code",
             ),
         ]
@@ -202,7 +215,11 @@ class Membership(TenantOwnedModel):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)

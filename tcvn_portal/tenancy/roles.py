@@ -39,7 +39,9 @@ OFFICIALS = frozenset(
 )
 """Roles that act for the state: they must use two-factor authentication."""
 
-STAFF = frozenset({Role.INSPECTOR, Role.METROLOGY_OFFICER, Role.QUALITY_OFFICER, Role.MANAGER, Role.TENANT_ADMIN})
+STAFF = frozenset(
+    {Role.INSPECTOR, Role.METROLOGY_OFFICER, Role.QUALITY_OFFICER, Role.MANAGER, Role.TENANT_ADMIN}
+)
 """The provincial authority's own people."""
 
 _PERMISSIONS: dict[str, frozenset[str]] = {}
@@ -68,8 +70,13 @@ register_permissions(
     {
         "dashboard.view": set(Role) - {Role.NATIONAL_VIEWER},
         "organization.view": STAFF | {Role.COUNCIL_MEMBER},
-        "organization.change": {Role.TENANT_ADMIN, Role.METROLOGY_OFFICER, Role.QUALITY_OFFICER,
-                                Role.INSPECTOR, Role.MANAGER},
+        "organization.change": {
+            Role.TENANT_ADMIN,
+            Role.METROLOGY_OFFICER,
+            Role.QUALITY_OFFICER,
+            Role.INSPECTOR,
+            Role.MANAGER,
+        },
         "organization.view_own": {Role.BUSINESS, Role.ISO_FOCAL},
         "membership.manage": {Role.TENANT_ADMIN},
         "registration.approve": {Role.TENANT_ADMIN},

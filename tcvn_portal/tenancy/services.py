@@ -18,9 +18,7 @@ def _hash(secret: str) -> str:
 def issue_api_token(*, membership: Membership, name: str) -> str:
     """Creates a token and returns its full text, which is shown once and never stored."""
     secret = secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        membership=membership, name=name, key_hash=_hash(secret), prefix=secret[:8]
-    )
+    ApiToken.objects.create(membership=membership, name=name, key_hash=_hash(secret), prefix=secret[:8])
     return f"tcvn_{membership.tenant_id}_{secret}"
 
 

@@ -29,7 +29,9 @@ def validate_tax_code(value: str) -> None:
         )
     digits = match.group(1)
     if tax_code_check_digit(digits[:9]) != int(digits[9]):
-        raise ValidationError(_("This tax code's check digit is wrong: please check the number."), code="check")
+        raise ValidationError(
+            _("This tax code's check digit is wrong: please check the number."), code="check"
+        )
 
 
 def validate_agency_code(value: str) -> None:

@@ -28,11 +28,29 @@ class OrganizationListView(TenantPermissionRequiredMixin, View):
             return xlsx_response(
                 filename="to-chuc",
                 title=_("Organisations"),
-                headers=[_("Name"), _("Kind"), _("Tax code"), _("Agency code"), _("Address"), _("Commune"),
-                         _("Legal representative"), _("Phone"), _("Email")],
+                headers=[
+                    _("Name"),
+                    _("Kind"),
+                    _("Tax code"),
+                    _("Agency code"),
+                    _("Address"),
+                    _("Commune"),
+                    _("Legal representative"),
+                    _("Phone"),
+                    _("Email"),
+                ],
                 rows=(
-                    (o.name, o.get_kind_display(), o.tax_code, o.agency_code, o.address,
-                     o.commune.name if o.commune else "", o.representative, o.phone, o.email)
+                    (
+                        o.name,
+                        o.get_kind_display(),
+                        o.tax_code,
+                        o.agency_code,
+                        o.address,
+                        o.commune.name if o.commune else "",
+                        o.representative,
+                        o.phone,
+                        o.email,
+                    )
                     for o in queryset.iterator(chunk_size=2000)
                 ),
             )
@@ -81,8 +99,6 @@ class OrganizationArchiveView(TenantPermissionRequiredMixin, View):
         return redirect("tenancy:organization_list")
 
 
-
-
 class ApiTokenListView(TenantPermissionRequiredMixin, View):
     """A member's own API tokens: create one (shown once), list, revoke."""
 
@@ -110,7 +126,9 @@ class ApiTokenRevokeView(TenantPermissionRequiredMixin, View):
     permission_required = "apitoken.manage"
 
     def post(self, request, pk: int):
-        token = get_object_or_404(ApiToken.objects, pk=pk, membership=request.membership, revoked_at__isnull=True)
+        token = get_object_or_404(
+            ApiToken.objects, pk=pk, membership=request.membership, revoked_at__isnull=True
+        )
         services.revoke_api_token(token=token, actor=request.user)
         messages.success(request, _("The token was revoked."))
         return redirect("tenancy:apitoken_list")

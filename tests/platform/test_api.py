@@ -45,7 +45,9 @@ def test_search_and_filter_parameters(tenant_a, inspector_a, organization_factor
     ]
 
 
-def test_other_tenants_object_is_404_with_the_error_format(tenant_a, tenant_b, admin_a, organization_factory, api_for):
+def test_other_tenants_object_is_404_with_the_error_format(
+    tenant_a, tenant_b, admin_a, organization_factory, api_for
+):
     theirs = organization_factory(tenant_b)
     client = api_for(admin_a)
     response = client.get(f"{LIST}{theirs.pk}/")
@@ -57,7 +59,9 @@ def test_other_tenants_object_is_404_with_the_error_format(tenant_a, tenant_b, a
 
 
 def test_validation_errors_are_translated_field_by_field_and_store_nothing(tenant_a, admin_a, api_for):
-    response = api_for(admin_a).post(LIST, {"kind": "business", "name": "Công ty X", "tax_code": "123"}, format="json")
+    response = api_for(admin_a).post(
+        LIST, {"kind": "business", "name": "Công ty X", "tax_code": "123"}, format="json"
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid"
@@ -78,7 +82,9 @@ def test_roles_are_enforced(tenant_a, organization_factory, member_factory, api_
     business = member_factory(tenant_a, Role.BUSINESS, organization=mine)
     client = api_for(business)
     assert [o["id"] for o in client.get(LIST).json()["results"]] == [mine.pk]
-    response = client.post(LIST, {"kind": "business", "name": "Công ty Z", "tax_code": "0300588569"}, format="json")
+    response = client.post(
+        LIST, {"kind": "business", "name": "Công ty Z", "tax_code": "0300588569"}, format="json"
+    )
     assert response.status_code == 403
     assert response.json()["error"]["status"] == 403
 
@@ -106,7 +112,12 @@ def test_token_acts_in_its_tenant_only(tenant_a, tenant_b, organization_factory,
 
 @pytest.mark.parametrize(
     "forge",
-    [lambda raw: raw[:-2] + "xx", lambda raw: raw.replace("tcvn_", "tcvn_9"), lambda raw: "tcvn_1_", lambda raw: "abc"],
+    [
+        lambda raw: raw[:-2] + "xx",
+        lambda raw: raw.replace("tcvn_", "tcvn_9"),
+        lambda raw: "tcvn_1_",
+        lambda raw: "abc",
+    ],
 )
 def test_forged_or_altered_tokens_are_refused(tenant_a, organization_factory, member_factory, forge):
     user = member_factory(tenant_a, Role.BUSINESS, organization=organization_factory(tenant_a))

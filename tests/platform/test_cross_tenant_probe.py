@@ -80,9 +80,12 @@ def restart_sequences(start: int):
 def seed_tenant_b(tenant):
     with tenant_context(tenant):
         commune = Commune.objects.create(name="Xã Bắc Hà")
-        Organization.objects.create(kind="business", name="Công ty Bí Mật Lào Cai", tax_code="0300588569",
-                                    commune=commune)
-        Organization.objects.create(kind="agency", name="UBND xã Bí Mật", agency_code="H11.22", commune=commune)
+        Organization.objects.create(
+            kind="business", name="Công ty Bí Mật Lào Cai", tax_code="0300588569", commune=commune
+        )
+        Organization.objects.create(
+            kind="agency", name="UBND xã Bí Mật", agency_code="H11.22", commune=commune
+        )
     for config in apps.get_app_configs():
         try:
             demo = importlib.import_module(f"{config.name}.demo")
@@ -101,8 +104,12 @@ def test_no_route_reveals_another_tenants_object(tenant_b, member_factory, organ
 
     tenant_a = Tenant.objects.create(code="tuyen-quang", name="Tuyên Quang")
     own_org = organization_factory(tenant_a, name="Công ty Của Tỉnh A")
-    users = {role: member_factory(tenant_a, role, organization=own_org if role in ("business", "iso_focal") else None)
-             for role in Role.values}
+    users = {
+        role: member_factory(
+            tenant_a, role, organization=own_org if role in ("business", "iso_focal") else None
+        )
+        for role in Role.values
+    }
     patterns = int_patterns()
     assert patterns, "the URLconf has no route with an id: the probe would prove nothing"
     leaks = []
@@ -120,8 +127,15 @@ def test_no_route_reveals_another_tenants_object(tenant_b, member_factory, organ
                         or "Bí Mật" in body
                         or "Lào Cai" in body
                     ):
-                        leaks.append((role, method, build(route, dict.fromkeys(names, value)), response.status_code,
-                                      baseline.status_code))
+                        leaks.append(
+                            (
+                                role,
+                                method,
+                                build(route, dict.fromkeys(names, value)),
+                                response.status_code,
+                                baseline.status_code,
+                            )
+                        )
     assert not leaks, "\n".join(map(str, leaks[:30]))
     assert len(patterns) >= 5
 

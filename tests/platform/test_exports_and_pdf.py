@@ -18,7 +18,9 @@ def test_organisation_list_exports_what_is_filtered_with_vietnamese_headers(
     organization_factory(tenant_a, name="Công ty Chè Tân Trào")
     organization_factory(tenant_a, name="Hợp tác xã Miến Dong")
     organization_factory(tenant_b, name="Công ty Nông sản Bắc Hà")
-    response = client_for(inspector_a).get(reverse("tenancy:organization_list"), {"q": "tan trao", "export": "xlsx"})
+    response = client_for(inspector_a).get(
+        reverse("tenancy:organization_list"), {"q": "tan trao", "export": "xlsx"}
+    )
     assert response["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.values)

@@ -32,9 +32,7 @@ def test_list_is_vietnamese_by_default_and_shows_only_own_tenant(
     assert "Bắc Hà" not in html
 
 
-@pytest.mark.parametrize(
-    "query", ["che tan trao", "CHÈ TÂN", "Tan Trao", "tân trào", "0300588569"]
-)
+@pytest.mark.parametrize("query", ["che tan trao", "CHÈ TÂN", "Tan Trao", "tân trào", "0300588569"])
 def test_search_ignores_diacritics_and_case(tenant_a, inspector_a, organization_factory, client_for, query):
     organization_factory(tenant_a, name="Công ty Cổ phần Chè Tân Trào", tax_code="0300588569")
     organization_factory(tenant_a, name="Hợp tác xã Miến Dong")
@@ -87,7 +85,12 @@ def test_create_and_edit_are_audited_with_before_and_after(tenant_a, admin_a, cl
         org = Organization.objects.get()
     client.post(
         reverse("tenancy:organization_edit", args=[org.pk]),
-        {"kind": "business", "name": "Công ty Chè Mỹ Bằng", "tax_code": "0300588569", "phone": "0207 3822 111"},
+        {
+            "kind": "business",
+            "name": "Công ty Chè Mỹ Bằng",
+            "tax_code": "0300588569",
+            "phone": "0207 3822 111",
+        },
     )
     with tenant_context(tenant_a):
         events = list(history_of(org).order_by("at", "pk"))
@@ -109,14 +112,18 @@ def test_archive_keeps_the_row_and_hides_it(tenant_a, admin_a, organization_fact
 
 
 @pytest.mark.parametrize("name", ["organization_detail", "organization_edit"])
-def test_other_tenants_organization_is_404(tenant_a, tenant_b, admin_a, organization_factory, client_for, name):
+def test_other_tenants_organization_is_404(
+    tenant_a, tenant_b, admin_a, organization_factory, client_for, name
+):
     theirs = organization_factory(tenant_b)
     assert client_for(admin_a).get(reverse(f"tenancy:{name}", args=[theirs.pk])).status_code == 404
     response = client_for(admin_a).post(reverse("tenancy:organization_archive", args=[theirs.pk]))
     assert response.status_code == 404
 
 
-def test_business_user_sees_only_its_own_organization(tenant_a, organization_factory, member_factory, client_for):
+def test_business_user_sees_only_its_own_organization(
+    tenant_a, organization_factory, member_factory, client_for
+):
     mine = organization_factory(tenant_a, name="Công ty Của Tôi")
     other = organization_factory(tenant_a, name="Công ty Khác")
     user = member_factory(tenant_a, Role.BUSINESS, organization=mine)

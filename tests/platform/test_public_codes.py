@@ -16,9 +16,17 @@ def test_bulk_codes_are_valid_and_distinct():
     assert all(read_code(c, kind="stamp").tenant_id == 3 for c in codes)
 
 
-@pytest.mark.parametrize("mutate", [lambda c: c[:-1] + ("A" if c[-1] != "A" else "B"),
-                                    lambda c: ("B" if c[0] != "B" else "C") + c[1:],
-                                    lambda c: c[:10], lambda c: c + "A", lambda c: "!" * 20, lambda c: ""])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda c: c[:-1] + ("A" if c[-1] != "A" else "B"),
+        lambda c: ("B" if c[0] != "B" else "C") + c[1:],
+        lambda c: c[:10],
+        lambda c: c + "A",
+        lambda c: "!" * 20,
+        lambda c: "",
+    ],
+)
 def test_an_altered_or_malformed_code_is_rejected_without_the_database(mutate):
     code = make_code(kind="stamp", tenant_id=5)
     assert read_code(mutate(code), kind="stamp") is None

@@ -19,7 +19,9 @@ def test_app_connects_as_a_role_that_owns_nothing_and_cannot_bypass_rls():
     with connection.cursor() as cur:
         cur.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
         assert cur.fetchone() == (False, False)
-        cur.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user")
+        cur.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user"
+        )
         assert cur.fetchone()[0] == 0
 
 

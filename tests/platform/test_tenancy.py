@@ -33,8 +33,9 @@ def test_saving_a_row_under_another_tenant_raises(tenant_a, tenant_b, organizati
         org.save()
 
 
-def test_user_with_two_memberships_switches_tenant(tenant_a, tenant_b, member_factory, organization_factory,
-                                                   client_for):
+def test_user_with_two_memberships_switches_tenant(
+    tenant_a, tenant_b, member_factory, organization_factory, client_for
+):
     organization_factory(tenant_a, name="Công ty Tuyên Quang")
     organization_factory(tenant_b, name="Công ty Lào Cai")
     user = member_factory(tenant_a, Role.INSPECTOR)
@@ -63,8 +64,9 @@ def test_suspended_membership_gives_no_tenant(tenant_a, inspector_a, client_for)
     assert "chưa thuộc tỉnh" in client.get(reverse("core:dashboard")).content.decode()
 
 
-def test_dashboard_shows_real_counts_for_the_role(tenant_a, tenant_b, admin_a, organization_factory, member_factory,
-                                                  client_for):
+def test_dashboard_shows_real_counts_for_the_role(
+    tenant_a, tenant_b, admin_a, organization_factory, member_factory, client_for
+):
     for _ in range(3):
         organization_factory(tenant_a)
     organization_factory(tenant_a, kind=Organization.Kind.AGENCY)
@@ -85,11 +87,19 @@ def test_navigation_follows_the_role(tenant_a, admin_a, member_factory, organiza
     assert reverse("tenancy:organization_list") in admin_page
     council = member_factory(tenant_a, Role.COUNCIL_MEMBER)
     business = member_factory(tenant_a, Role.BUSINESS, organization=organization_factory(tenant_a))
-    assert reverse("tenancy:apitoken_list") in client_for(business).get(reverse("core:dashboard")).content.decode()
-    assert reverse("tenancy:apitoken_list") not in client_for(council).get(reverse("core:dashboard")).content.decode()
+    assert (
+        reverse("tenancy:apitoken_list")
+        in client_for(business).get(reverse("core:dashboard")).content.decode()
+    )
+    assert (
+        reverse("tenancy:apitoken_list")
+        not in client_for(council).get(reverse("core:dashboard")).content.decode()
+    )
 
 
-def test_request_membership_carries_its_organisation(tenant_a, organization_factory, member_factory, client_for):
+def test_request_membership_carries_its_organisation(
+    tenant_a, organization_factory, member_factory, client_for
+):
 
     mine = organization_factory(tenant_a, name="Công ty Của Tôi")
     user = member_factory(tenant_a, Role.BUSINESS, organization=mine)

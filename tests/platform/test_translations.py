@@ -10,7 +10,9 @@ from django.urls import reverse
 
 ROOT = Path(settings.BASE_DIR)
 CATALOGS = sorted(
-    p for p in ROOT.rglob("locale/vi/LC_MESSAGES/django.po") if ".venv" not in p.parts and "var" not in p.parts
+    p
+    for p in ROOT.rglob("locale/vi/LC_MESSAGES/django.po")
+    if ".venv" not in p.parts and "var" not in p.parts
 )
 
 
@@ -22,7 +24,9 @@ def test_there_is_a_vietnamese_catalog():
 def test_catalog_has_no_untranslated_or_fuzzy_entry(catalog):
     result = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(catalog)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     stats = result.stderr
