@@ -51,3 +51,10 @@ def test_pdf_rendering_fetches_nothing_but_our_static_files(url):
     with pytest.raises(ValueError):
         fetcher.fetch("static:/../../../etc/passwd")
     assert fetcher.fetch("static:/css/portal.css").read().startswith(b"/*")
+
+
+def test_qr_code_is_inline_svg_of_the_requested_size():
+    from tcvn_portal.reports.pdf import qr_svg
+
+    svg = qr_svg("https://tcvn.example/check/ABC", size_mm=28)
+    assert svg.startswith("<svg") and 'width="28mm" height="28mm"' in svg
