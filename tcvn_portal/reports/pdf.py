@@ -64,8 +64,8 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
 
     html = render_to_string(
         template_name,
-        {"pdf_font_css": mark_safe(PDF_FONT_CSS), **context},
-        request=request,  # noqa: S308
+        {"pdf_font_css": mark_safe(PDF_FONT_CSS), **context},  # noqa: S308 - our own constant CSS
+        request=request,
     )
     return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticOnlyFetcher()).write_pdf()
 
