@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin, require_perm
+from tcvn_portal.reports.list_export import Column, export_requested, list_export
 from tcvn_portal.tenancy.models import Organization
 
 from . import cache as scan_cache
@@ -57,11 +59,27 @@ def _resolver_base(request) -> str:
 
 class ProductListView(TenantPermissionRequiredMixin, View):
     permission_required = VIEW
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Product"), lambda p: p.name),
+        Column("GTIN", lambda p: p.gtin),
+        Column(gettext_lazy("Brand or serial"), lambda p: p.brand),
+        Column(gettext_lazy("Business"), lambda p: p.owner.name),
+        Column(gettext_lazy("Tax code"), lambda p: p.owner.tax_code),
+        Column(gettext_lazy("Category"), lambda p: p.category.name if p.category else ""),
+    )
 
     def get(self, request):
         form = ProductFilterForm(request.GET or None)
         queryset = selectors.products_visible_to(request.membership)
         queryset = selectors.filter_products(queryset, **(form.cleaned_data if form.is_valid() else {}))
+        if export_requested(request):
+            return list_export(
+                filename="san-pham-truy-xuat",
+                title=gettext_lazy("Products"),
+                columns=self.export_columns,
+                rows=queryset,
+            )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "traceability/product_list.html", {"form": form, "page": page})
 
@@ -118,11 +136,27 @@ class ProductEditView(TenantPermissionRequiredMixin, View):
 
 class ApplicationListView(TenantPermissionRequiredMixin, View):
     permission_required = VIEW
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Application"), lambda a: a.pk),
+        Column(gettext_lazy("Created on"), lambda a: a.created_at),
+        Column(gettext_lazy("Business"), lambda a: a.applicant.name),
+        Column(gettext_lazy("Tax code"), lambda a: a.applicant.tax_code),
+        Column(gettext_lazy("Number of stamps"), lambda a: a.stamps or 0),
+        Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+    )
 
     def get(self, request):
         form = ApplicationFilterForm(request.GET or None)
         queryset = selectors.applications_visible_to(request.membership)
         queryset = selectors.filter_applications(queryset, **(form.cleaned_data if form.is_valid() else {}))
+        if export_requested(request):
+            return list_export(
+                filename="don-de-nghi-cap-tem",
+                title=gettext_lazy("Stamp applications"),
+                columns=self.export_columns,
+                rows=queryset,
+            )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "traceability/application_list.html", {"form": form, "page": page})
 
@@ -216,11 +250,27 @@ class ApplicationDetailView(TenantPermissionRequiredMixin, View):
 
 class BatchListView(TenantPermissionRequiredMixin, View):
     permission_required = VIEW
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Lot number"), lambda b: b.lot),
+        Column(gettext_lazy("Product"), lambda b: b.product.name),
+        Column(gettext_lazy("Business"), lambda b: b.product.owner.name),
+        Column(gettext_lazy("Production date"), lambda b: b.production_date),
+        Column(gettext_lazy("Expiry date"), lambda b: b.expiry_date),
+        Column(gettext_lazy("Recalled on"), lambda b: b.recalled_at),
+    )
 
     def get(self, request):
         form = BatchFilterForm(request.GET or None)
         queryset = selectors.batches_visible_to(request.membership)
         queryset = selectors.filter_batches(queryset, **(form.cleaned_data if form.is_valid() else {}))
+        if export_requested(request):
+            return list_export(
+                filename="lo-hang",
+                title=gettext_lazy("Batches"),
+                columns=self.export_columns,
+                rows=queryset,
+            )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "traceability/batch_list.html", {"form": form, "page": page})
 
@@ -408,8 +458,25 @@ class SeriesFileView(TenantPermissionRequiredMixin, View):
 
 class AnomalyListView(TenantPermissionRequiredMixin, View):
     permission_required = "trace.anomalies"
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Stamp code"), lambda s: s.serial),
+        Column(gettext_lazy("Product"), lambda s: s.series.batch.product.name),
+        Column(gettext_lazy("Lot number"), lambda s: s.series.batch.lot),
+        Column(gettext_lazy("Business"), lambda s: s.series.batch.product.owner.name),
+        Column(gettext_lazy("Scans"), lambda s: s.scan_count),
+        Column(gettext_lazy("Places"), lambda s: s.place_count),
+        Column(gettext_lazy("Flagged on"), lambda s: s.flagged_at),
+    )
 
     def get(self, request):
+        if export_requested(request):
+            return list_export(
+                filename="tem-nghi-sao-chep",
+                title=gettext_lazy("Likely copies"),
+                columns=self.export_columns,
+                rows=selectors.flagged_stamps(),
+            )
         page = Paginator(selectors.flagged_stamps(), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "traceability/anomaly_list.html", {"page": page})
 
