@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tcvn_portal.tenancy.models import Commune, Organization
 
@@ -86,7 +87,7 @@ class InstrumentFilterForm(forms.Form):
         ("", _("All")),
         ("due", _("Due within 30 days")),
         ("overdue", _("Overdue")),
-        ("failed", _("Failed")),
+        ("failed", pgettext_lazy("metrology", "Failed")),
     ]
     q = forms.CharField(
         label=_("Search"),

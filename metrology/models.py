@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tcvn_portal.tenancy.models import Commune, Organization, SearchableMixin, TenantOwnedModel
 
@@ -141,7 +142,7 @@ class Instrument(SearchableMixin, TenantOwnedModel):
     class Result(models.TextChoices):
         NONE = "", _("Not verified")
         PASSED = "passed", _("Passed")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("metrology", "Failed")
 
     owner = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
@@ -205,6 +206,30 @@ class Instrument(SearchableMixin, TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.instrument_type} {self.serial}"
 
+    def is_owned_by(self, membership) -> bool:
+        return membership.organization_id is not None and membership.organization_id == self.owner_id
+
+    def viewable_by(self, membership) -> bool:
+        """Staff see the whole register; a business only its own instruments."""
+        return membership.has_perm("metrology.view") or (
+            membership.has_perm("metrology.view_own") and self.is_owned_by(membership)
+        )
+
+    def changeable_by(self, membership) -> bool:
+        """Staff with the right and the owning business edit an instrument, until it is retired."""
+        if self.status == self.Status.RETIRED or self.archived_at is not None:
+            return False
+        return membership.has_perm("metrology.instrument.change") or (
+            membership.has_perm("metrology.instrument.change_own") and self.is_owned_by(membership)
+        )
+
+    # Hooks of tcvn_portal.attachments: a business keeps its own papers (type approval, seal photos) here.
+    def attachment_viewable_by(self, membership) -> bool:
+        return self.viewable_by(membership)
+
+    def attachment_changeable_by(self, membership) -> bool:
+        return self.changeable_by(membership)
+
 
 class VerificationRequest(TenantOwnedModel):
     """A business asks online for a verification; an officer schedules it and records the result."""
@@ -236,6 +261,22 @@ class VerificationRequest(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.instrument} — {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.SCHEDULED)
+
+    # Hooks of tcvn_portal.attachments: the business adds papers the visit needs (a repair report before a
+    # verification after repair) while its request is open; the officers who handle requests may too.
+    def attachment_viewable_by(self, membership) -> bool:
+        return self.instrument.viewable_by(membership)
+
+    def attachment_changeable_by(self, membership) -> bool:
+        if not self.is_open:
+            return False
+        return membership.has_perm("metrology.request.manage") or (
+            membership.has_perm("metrology.request") and self.instrument.is_owned_by(membership)
+        )
 
 
 class Campaign(TenantOwnedModel):
@@ -287,7 +328,7 @@ class Verification(TenantOwnedModel):
 
     class Result(models.TextChoices):
         PASSED = "passed", _("Passed")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("metrology", "Failed")
 
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="verifications", verbose_name=_("instrument")
@@ -364,6 +405,14 @@ class Verification(TenantOwnedModel):
     @property
     def needs_follow_up(self) -> bool:
         return self.result == self.Result.FAILED and self.follow_up_closed_at is None
+
+    # Hooks of tcvn_portal.attachments: the owner reads the record's files (test report, stamp photo);
+    # only the verifying officers add them, since the record is the authority's, not the business's.
+    def attachment_viewable_by(self, membership) -> bool:
+        return self.instrument.viewable_by(membership)
+
+    def attachment_changeable_by(self, membership) -> bool:
+        return self.archived_at is None and membership.has_perm("metrology.verify")
 
 
 class Reminder(TenantOwnedModel):

@@ -189,6 +189,11 @@ def retire_instrument(*, actor, instrument: Instrument) -> Instrument:
 # --- Verifications ------------------------------------------------------------------------------
 
 
+def _decimal(raw: Any) -> Decimal:
+    """A number as Vietnamese officers write it: decimal comma, and the typographic minus sign too."""
+    return Decimal(str(raw).strip().replace("\u2212", "-").replace(",", "."))
+
+
 def clean_measurements(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Test points with their measured error and permissible error, as exact decimal strings."""
     cleaned = []
@@ -198,11 +203,18 @@ def clean_measurements(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
         if not point and raw_error in (None, "") and raw_mpe in (None, ""):
             continue
         try:
-            error = Decimal(str(raw_error).replace(",", "."))
-            mpe = Decimal(str(raw_mpe).replace(",", ".")) if raw_mpe not in (None, "") else None
+            error = _decimal(raw_error)
+            # A permissible error is a bound either side and is written so: "±0,5".
+            mpe = _decimal(str(raw_mpe).strip().removeprefix("±")) if raw_mpe not in (None, "") else None
         except (InvalidOperation, ValueError):
             raise ValidationError(
-                {"measurements": _("Row %(n)s: the error must be a number.") % {"n": number}}
+                {
+                    "measurements": _(
+                        "Row %(n)s: write the errors as numbers, such as 0,06 or -0,12; "
+                        "the unit goes with the test point."
+                    )
+                    % {"n": number}
+                }
             ) from None
         if not error.is_finite() or (mpe is not None and (not mpe.is_finite() or mpe < 0)):
             raise ValidationError(

@@ -52,17 +52,6 @@ PAGE_SIZE = 25
 VIEW_PERMS = ("metrology.view", "metrology.view_own")
 
 
-def can_edit_instrument(membership, instrument: Instrument) -> bool:
-    if instrument.status == Instrument.Status.RETIRED:
-        return False
-    if membership.has_perm("metrology.instrument.change"):
-        return True
-    return (
-        membership.has_perm("metrology.instrument.change_own")
-        and instrument.owner_id == membership.organization_id
-    )
-
-
 def _dates() -> dict:
     today = timezone.localdate()
     return {"today": today, "soon": today + timedelta(days=selectors.DUE_WINDOW_DAYS)}
@@ -120,7 +109,7 @@ class InstrumentDetailView(TenantPermissionRequiredMixin, View):
                     "-verified_on", "-pk"
                 ),
                 "requests": instrument.requests.order_by("-created_at"),
-                "can_edit": can_edit_instrument(request.membership, instrument),
+                "can_edit": instrument.changeable_by(request.membership),
                 "can_retire": request.membership.has_perm("metrology.instrument.change")
                 and instrument.status != Instrument.Status.RETIRED,
                 "can_request": request.membership.has_perm("metrology.request")
@@ -138,7 +127,7 @@ class InstrumentEditView(TenantPermissionRequiredMixin, View):
         if pk is None:
             return Instrument()
         instrument = get_object_or_404(selectors.instruments_visible_to(self.request.membership), pk=pk)
-        if not can_edit_instrument(self.request.membership, instrument):
+        if not instrument.changeable_by(self.request.membership):
             raise PermissionDenied
         return instrument
 
@@ -450,8 +439,7 @@ class RequestDetailView(TenantPermissionRequiredMixin, View):
             "metrology/request_detail.html",
             {
                 "req": obj,
-                "is_open": obj.status
-                in (VerificationRequest.Status.SUBMITTED, VerificationRequest.Status.SCHEDULED),
+                "is_open": obj.is_open,
                 "can_manage": request.membership.has_perm("metrology.request.manage"),
                 "can_verify": request.membership.has_perm("metrology.verify"),
                 "schedule_form": schedule_form or ScheduleForm(initial={"scheduled_for": obj.preferred_date}),

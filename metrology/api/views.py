@@ -244,7 +244,8 @@ class CampaignViewSet(TenantModelViewSet):
         services.save_campaign(campaign=instance, actor=self.request.user, markets=markets)
 
     @extend_schema(responses=serializers.VerificationSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # Every result of one campaign, unpaginated: the schema must not promise a page envelope.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request, pk=None):
         campaign = get_object_or_404(self.get_queryset(), pk=pk)
         queryset = selectors.campaign_results(campaign)

@@ -89,4 +89,3 @@ def instrument_factory():
 @pytest.fixture
 def verification_factory():
     return make_verification
-

@@ -92,6 +92,22 @@ def test_passing_verification_updates_instrument_and_gets_a_check_code_naming_th
     assert (instrument.last_result, instrument.valid_until) == ("passed", date(2026, 3, 14))
 
 
+def test_measured_errors_accept_the_way_officers_write_them_and_refuse_units_in_the_number():
+    rows = [
+        {"point": "20 L", "error": "\u22120,06", "mpe": "±0,5"},
+        {"point": "5 L", "error": " 0,1 ", "mpe": ""},
+    ]
+    assert services.clean_measurements(rows) == [
+        {"point": "20 L", "error": "-0.06", "mpe": "0.5"},
+        {"point": "5 L", "error": "0.1", "mpe": ""},
+    ]
+    with pytest.raises(ValidationError) as info:
+        services.clean_measurements([{"point": "20 L", "error": "0,06 %", "mpe": "0,5"}])
+    assert info.value.message_dict["measurements"] == [
+        "Dòng 1: ghi sai số bằng số, ví dụ 0,06 hoặc -0,12; đơn vị ghi kèm điểm kiểm."
+    ]
+
+
 def test_certificate_number_is_unique_within_the_tenant_but_not_across(
     catalog_a, catalog_b, business_a, organization_factory, instrument_factory, verification_factory
 ):

@@ -196,6 +196,23 @@ def test_filters_find_due_overdue_failed_and_search_without_diacritics(
     assert serials(q="cho tan ha") == {"DUE-1"}
 
 
+def test_officer_dashboard_counts_requests_waiting_for_a_date_and_the_business_gets_no_such_card(
+    catalog_a, business_a, business_user_a, officer_a, instrument_factory, client_for
+):
+    first = instrument_factory(catalog_a, owner=business_a)
+    second = instrument_factory(catalog_a, owner=business_a)
+    with tenant_context(catalog_a):
+        services.request_verification(actor=business_user_a, instrument=first, kind="periodic")
+        scheduled = services.request_verification(actor=business_user_a, instrument=second, kind="periodic")
+        services.schedule_request(actor=officer_a, request=scheduled, scheduled_for=timezone.localdate())
+    cards = {c.label: c for c in client_for(officer_a).get(reverse("core:dashboard")).context["cards"]}
+    waiting = cards["Đề nghị kiểm định chờ hẹn lịch"]
+    assert waiting.value == 1
+    assert waiting.url == reverse("metrology:request_list") + "?status=submitted"
+    business_cards = client_for(business_user_a).get(reverse("core:dashboard")).context["cards"]
+    assert "Đề nghị kiểm định chờ hẹn lịch" not in [c.label for c in business_cards]
+
+
 def test_dashboard_counts_per_type_and_commune(
     catalog_a, business_a, officer_a, instrument_factory, verification_factory, client_for
 ):
