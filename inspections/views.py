@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin, has_perm, require_perm
+from tcvn_portal.reports.list_export import Column, export_requested, list_export
 from tcvn_portal.tenancy.models import Organization
 from tcvn_portal.tenancy.roles import Role
 
@@ -79,6 +82,7 @@ class InspectionList(TenantPermissionRequiredMixin, ListView):
     template_name = "inspections/inspection_list.html"
     context_object_name = "inspections"
     paginate_by = 25
+    exportable = True  # ?format=xlsx, see exports.py
 
     def get_queryset(self):
         self.filter_form = forms.InspectionFilterForm(self.request.GET or None)
@@ -402,12 +406,30 @@ class PlanList(TenantPermissionRequiredMixin, ListView):
     template_name = "inspections/plan_list.html"
     context_object_name = "plans"
     paginate_by = 25
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Year"), lambda p: p.year),
+        Column(gettext_lazy("Title"), lambda p: p.title),
+        Column(gettext_lazy("Target"), lambda p: p.target_count),
+        Column(gettext_lazy("Decisions"), lambda p: p.decision_count),
+        Column(gettext_lazy("Status"), lambda p: p.get_status_display()),
+    )
 
     def get_queryset(self):
         queryset = selectors.plans()
         if q := self.request.GET.get("q", "").strip():
             queryset = queryset.search(q)
         return queryset
+
+    def get(self, request, *args, **kwargs):
+        if export_requested(request):
+            return list_export(
+                filename="ke-hoach-kiem-tra",
+                title=gettext_lazy("Annual inspection plans"),
+                columns=self.export_columns,
+                rows=self.get_queryset(),
+            )
+        return super().get(request, *args, **kwargs)
 
 
 def plan_detail(request, pk: int):
@@ -470,12 +492,31 @@ class DecisionList(TenantPermissionRequiredMixin, ListView):
     template_name = "inspections/decision_list.html"
     context_object_name = "decisions"
     paginate_by = 25
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Number"), lambda d: d.number),
+        Column(gettext_lazy("Date issued"), lambda d: d.issued_on),
+        Column(gettext_lazy("Scope"), lambda d: d.scope),
+        Column(gettext_lazy("Team lead"), lambda d: d.team_lead.full_name or d.team_lead.email),
+        Column(gettext_lazy("Establishments inspected"), lambda d: d.inspection_count),
+        Column(gettext_lazy("Establishments to visit"), lambda d: d.establishment_count),
+    )
 
     def get_queryset(self):
         queryset = selectors.decisions()
         if q := self.request.GET.get("q", "").strip():
             queryset = queryset.search(q)
         return queryset
+
+    def get(self, request, *args, **kwargs):
+        if export_requested(request):
+            return list_export(
+                filename="quyet-dinh-kiem-tra",
+                title=gettext_lazy("Inspection decisions"),
+                columns=self.export_columns,
+                rows=self.get_queryset(),
+            )
+        return super().get(request, *args, **kwargs)
 
 
 def decision_detail(request, pk: int):
@@ -555,11 +596,42 @@ CATALOGS = {
 }
 
 
+def _article(basis: LegalBasis) -> str:
+    return ".".join(part for part in (basis.article, basis.clause, basis.point) if part)
+
+
+CATALOG_COLUMNS = {
+    "legal-bases": (
+        Column(gettext_lazy("Decree"), lambda r: r.decree),
+        Column(gettext_lazy("Article, clause, point"), _article),
+        Column(gettext_lazy("Act"), lambda r: r.description),
+        Column(gettext_lazy("Minimum fine (VND)"), lambda r: r.fine_min),
+        Column(gettext_lazy("Maximum fine (VND)"), lambda r: r.fine_max),
+        Column(gettext_lazy("In force from"), lambda r: r.valid_from),
+        Column(gettext_lazy("In force until"), lambda r: r.valid_until),
+    ),
+    "checklist": (
+        Column(gettext_lazy("Type"), lambda r: r.get_inspection_type_display()),
+        Column(gettext_lazy("Position"), lambda r: r.position),
+        Column(gettext_lazy("Question"), lambda r: r.text),
+        Column(gettext_lazy("Legal reference"), lambda r: r.legal_reference),
+        Column(gettext_lazy("In use"), lambda r: r.is_active),
+    ),
+}
+
+
 def catalog_list(request, catalog: str):
     _tenant_page(request, "inspection.view")
     if catalog not in CATALOGS:
         raise Http404
     model = CATALOGS[catalog][0]
+    if export_requested(request):
+        return list_export(
+            filename=f"danh-muc-{catalog}",
+            title=capfirst(model._meta.verbose_name_plural),
+            columns=CATALOG_COLUMNS[catalog],
+            rows=model.objects.all(),
+        )
     return render(
         request,
         "inspections/catalog_list.html",
@@ -570,6 +642,9 @@ def catalog_list(request, catalog: str):
             "can_change": has_perm(request, "inspection.catalog"),
         },
     )
+
+
+catalog_list.exportable = True
 
 
 def catalog_form(request, catalog: str, pk: int | None = None):
