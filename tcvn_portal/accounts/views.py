@@ -5,9 +5,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin
+from tcvn_portal.reports.list_export import Column, export_requested, list_export
 from tcvn_portal.tenancy.models import Membership
 
 from . import selectors, services
@@ -33,8 +35,25 @@ class RegistrationStatusView(LoginRequiredMixin, View):
 
 class RegistrationListView(TenantPermissionRequiredMixin, View):
     permission_required = "registration.approve"
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Applicant"), lambda m: m.user.full_name),
+        Column(gettext_lazy("Email address"), lambda m: m.user.email),
+        Column(gettext_lazy("Phone"), lambda m: m.user.phone),
+        Column(gettext_lazy("Business"), lambda m: m.organization.name if m.organization else ""),
+        Column(gettext_lazy("Address"), lambda m: m.organization.address if m.organization else ""),
+        Column(gettext_lazy("Tax code"), lambda m: m.organization.tax_code if m.organization else ""),
+        Column(gettext_lazy("Registered on"), lambda m: m.created_at),
+    )
 
     def get(self, request):
+        if export_requested(request):
+            return list_export(
+                filename="dang-ky-cho-duyet",
+                title=gettext_lazy("Registrations waiting for approval"),
+                columns=self.export_columns,
+                rows=selectors.pending_registrations(),
+            )
         page = Paginator(selectors.pending_registrations(), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "accounts/registration_list.html", {"page": page})
 
@@ -92,11 +111,26 @@ class RegistrationRejectView(TenantPermissionRequiredMixin, View):
 
 class MemberListView(TenantPermissionRequiredMixin, View):
     permission_required = "membership.manage"
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Name"), lambda m: m.user.full_name),
+        Column(gettext_lazy("Email address"), lambda m: m.user.email),
+        Column(gettext_lazy("Role"), lambda m: m.get_role_display()),
+        Column(gettext_lazy("Organisation"), lambda m: m.organization.name if m.organization else ""),
+        Column(gettext_lazy("Status"), lambda m: m.get_status_display()),
+    )
 
     def get(self, request):
         form = MemberFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         queryset = selectors.members(status=filters.get("status", ""), role=filters.get("role", ""))
+        if export_requested(request):
+            return list_export(
+                filename="thanh-vien",
+                title=gettext_lazy("Members"),
+                columns=self.export_columns,
+                rows=queryset,
+            )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "accounts/member_list.html", {"form": form, "page": page})
 
