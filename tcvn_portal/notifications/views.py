@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin
+from tcvn_portal.reports.list_export import Column, export_requested, list_export
 
 from . import selectors, services
 
@@ -16,8 +18,23 @@ PAGE_SIZE = 25
 
 class NotificationListView(TenantPermissionRequiredMixin, View):
     permission_required = "notification.view"
+    exportable = True
+    export_columns = (
+        Column(_("Received at"), lambda n: n.created_at),
+        Column(_("Subject"), lambda n: n.subject),
+        Column(_("Content"), lambda n: n.body),
+        Column(_("Read at"), lambda n: n.read_at),
+        Column(_("Link"), lambda n: n.url),
+    )
 
     def get(self, request):
+        if export_requested(request):
+            return list_export(
+                filename="thong-bao",
+                title=_("Notifications"),
+                columns=self.export_columns,
+                rows=selectors.notifications_for(request.user),
+            )
         page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
