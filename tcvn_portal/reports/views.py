@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin, has_perm
@@ -24,6 +25,7 @@ from .forms import (
     ReportRequestForm,
     StatisticsFilterForm,
 )
+from .list_export import Column, export_requested, list_export
 from .models import AnnualReport, OutreachActivity
 from .pdf import render_pdf
 from .schedule import RUN_JOB, jobs
@@ -65,6 +67,7 @@ class AnnualReportListView(TenantPermissionRequiredMixin, View):
     """The stored reports with who asked and when; a manager asks for one here."""
 
     permission_required = "report.view"
+    exportable = True
 
     def get(self, request, form=None, status=200):
         reports = selectors.annual_reports()
@@ -188,6 +191,20 @@ class JobListView(TenantPermissionRequiredMixin, View):
     """The scheduled jobs with their last run and outcome."""
 
     permission_required = "jobs.view"
+    exportable = True
+    export_columns = (
+        Column(gettext_lazy("Job"), lambda r: r["periodic"].name if r["periodic"] else r["job"].name),
+        Column(
+            gettext_lazy("Schedule"),
+            lambda r: str(r["periodic"].crontab) if r["periodic"] else gettext_lazy("Not scheduled"),
+        ),
+        Column(gettext_lazy("Enabled"), lambda r: bool(r["periodic"] and r["periodic"].enabled)),
+        Column(gettext_lazy("Last run"), lambda r: r["last_run"].started_at if r["last_run"] else None),
+        Column(
+            gettext_lazy("Outcome"), lambda r: r["last_run"].get_outcome_display() if r["last_run"] else ""
+        ),
+        Column(gettext_lazy("Detail"), lambda r: r["last_run"].detail if r["last_run"] else ""),
+    )
 
     def get(self, request):
         from django_celery_beat.models import PeriodicTask
@@ -201,6 +218,13 @@ class JobListView(TenantPermissionRequiredMixin, View):
             {"job": job, "periodic": scheduled.get(job.task), "last_run": runs.get(job.task)}
             for job in jobs()
         ]
+        if export_requested(request):
+            return list_export(
+                filename="tac-vu-dinh-ky",
+                title=gettext_lazy("Scheduled jobs"),
+                columns=self.export_columns,
+                rows=rows,
+            )
         return render(request, "reports/jobs.html", {"rows": rows})
 
 

@@ -103,6 +103,12 @@ class ApiTokenListView(TenantPermissionRequiredMixin, View):
     """A member's own API tokens: create one (shown once), list, revoke."""
 
     permission_required = "apitoken.manage"
+    exportable = False
+    not_exportable_because = (
+        "API tokens are credentials: the page lets a member revoke their own. A spreadsheet of them "
+        "(names, prefixes, last use) would outlive a revocation and travel outside the portal's checks, "
+        "and no report needs it."
+    )
 
     def tokens(self):
         return ApiToken.objects.filter(membership=self.request.membership, revoked_at__isnull=True)
