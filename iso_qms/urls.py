@@ -48,6 +48,9 @@ urlpatterns = [
     path("award/applications/<int:pk>/edit/", award.ApplicationEditView.as_view(), name="application_edit"),
     path("award/applications/<int:pk>/score/", award.ScoreView.as_view(), name="application_score"),
     path(
+        "award/applications/<int:pk>/consensus/", award.ConsensusView.as_view(), name="application_consensus"
+    ),
+    path(
         "award/applications/<int:pk>/feedback.pdf", award.FeedbackLetterView.as_view(), name="feedback_letter"
     ),
     *[
@@ -57,6 +60,6 @@ urlpatterns = [
             {"action": action},
             name=f"application_{action}",
         )
-        for action in ("eligibility", "assign", "decision", "conflict")
+        for action in ("eligibility", "assign", "site_visit", "decision", "conflict")
     ],
 ]

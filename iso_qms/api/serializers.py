@@ -330,6 +330,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "status",
             "submitted_at",
             "eligibility_note",
+            "scoring_stage",
+            "dossier_score",
+            "site_visit_on",
+            "site_visit_score",
             "consolidated_score",
             "rank_in_type",
             "feedback",
@@ -341,6 +345,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "status",
             "submitted_at",
             "eligibility_note",
+            "scoring_stage",
+            "dossier_score",
+            "site_visit_on",
+            "site_visit_score",
             "consolidated_score",
             "rank_in_type",
             "feedback",
@@ -378,4 +386,4 @@ class ItemScoreSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ItemScore
-        fields = ["member", "item", "percent", "points", "strengths", "opportunities"]
+        fields = ["member", "stage", "item", "percent", "points", "strengths", "opportunities"]

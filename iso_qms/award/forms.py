@@ -145,9 +145,13 @@ class ConflictForm(forms.Form):
 class ScoreForm(forms.Form):
     """One band, strengths and opportunities per item; the band list offers only the 5 % steps."""
 
-    def __init__(self, *args, items=(), existing=None, **kwargs):
+    def __init__(self, *args, items=(), existing=None, guidance=None, reference=None, **kwargs):
+        """`guidance` is the set's band guidance by kind of item; `reference`, at the site visit, the
+        member's dossier scores by item, shown beside the band being adjusted."""
         super().__init__(*args, **kwargs)
         existing = existing or {}
+        guidance = guidance or {}
+        reference = reference or {}
         self.items = []
         for item in items:
             score = existing.get(item.pk)
@@ -177,6 +181,8 @@ class ScoreForm(forms.Form):
                     self[f"percent_{item.pk}"],
                     self[f"strengths_{item.pk}"],
                     self[f"opportunities_{item.pk}"],
+                    guidance.get(item.kind, []),
+                    reference.get(item.pk),
                 )
             )
 
@@ -189,6 +195,52 @@ class ScoreForm(forms.Form):
             )
             for item, *_fields in self.items
             if self.cleaned_data.get(f"percent_{item.pk}") is not None
+        }
+
+
+class SiteVisitForm(forms.Form):
+    site_visit_on = forms.DateField(label=_("Site visit date"), widget=DateInput())
+
+
+class ConsensusForm(forms.Form):
+    """The consensus meeting: its date and minutes, and per item the agreed band (empty: the members'
+    mean stands) with a note."""
+
+    held_on = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Minutes of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, rows=(), meeting=None, **kwargs):
+        if meeting is not None:
+            kwargs.setdefault("initial", {"held_on": meeting.held_on, "note": meeting.note})
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for row in rows:
+            band, note = f"agreed_{row.item.pk}", f"note_{row.item.pk}"
+            self.fields[band] = forms.TypedChoiceField(
+                label=_("Agreed band for %(code)s") % {"code": row.item.code},
+                choices=[("", _("— the members' mean stands"))] + PERCENT_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=row.agreed.percent if row.agreed else None,
+            )
+            self.fields[note] = forms.CharField(
+                label=pgettext_lazy("iso_qms", "Note"),
+                required=False,
+                initial=row.agreed.note if row.agreed else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.rows.append((row, self[band], self[note]))
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {
+            row.item.pk: (
+                self.cleaned_data[f"agreed_{row.item.pk}"],
+                self.cleaned_data[f"note_{row.item.pk}"],
+            )
+            for row, _band, _note in self.rows
         }
 
 

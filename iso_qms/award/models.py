@@ -25,12 +25,23 @@ __all__ = [
     "SelfAssessment",
     "CouncilAssignment",
     "ItemScore",
+    "ConsensusMeeting",
+    "ConsensusScore",
+    "BandGuidance",
 ]
 
 TOTAL_POINTS = 1000
 # Baldrige bands, each a range of percentages in steps of 5.
 BANDS: tuple[tuple[int, int], ...] = ((0, 5), (10, 25), (30, 45), (50, 65), (70, 85), (90, 100))
 PERCENT_CHOICES = [(p, f"{p} %") for p in range(0, 101, 5)]
+
+
+class ScoringStage(models.TextChoices):
+    """The two stages of council scoring (SPEC §3.3: "scored (dossier, then site visit)"). A site visit is
+    optional: without one, the dossier stage stays in force."""
+
+    DOSSIER = "dossier", _("Dossier review")
+    SITE_VISIT = "site_visit", _("Site visit")
 
 
 class CriteriaSet(TenantOwnedModel):
@@ -154,6 +165,7 @@ class AwardApplication(TenantOwnedModel):
         ELIGIBLE = "eligible", _("Eligibility checked")
         INELIGIBLE = "ineligible", _("Not eligible")
         SCORED = "scored", _("Scored")
+        SITE_VISIT = "site_visit", _("Site visit")
         RANKED = "ranked", _("Ranked")
         FORWARDED = "forwarded", _("Forwarded to the national council")
         NOT_FORWARDED = "not_forwarded", _("Not forwarded")
@@ -176,6 +188,16 @@ class AwardApplication(TenantOwnedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     eligibility_note = models.TextField(_("eligibility conclusion"), blank=True)
     site_visit_on = models.DateField(_("site visit date"), null=True, blank=True)
+    scoring_stage = models.CharField(
+        _("scoring stage in force"), max_length=20, choices=ScoringStage.choices, default=ScoringStage.DOSSIER
+    )
+    dossier_score = models.DecimalField(
+        _("dossier review score"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    site_visit_score = models.DecimalField(
+        _("site visit score"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    # The score of the stage in force, the consensus replacing the members' mean item by item: what ranks.
     consolidated_score = models.DecimalField(
         _("consolidated score"), max_digits=6, decimal_places=1, null=True, blank=True
     )
@@ -240,8 +262,13 @@ class CouncilAssignment(TenantOwnedModel):
     conflict_declared_at = models.DateTimeField(_("declaration made at"), null=True, blank=True)
     has_conflict = models.BooleanField(_("has a conflict of interest"), default=False)
     conflict_note = models.CharField(_("conflict of interest"), max_length=500, blank=True)
+    # The dossier stage's submission and total keep their first names; the site visit has its own pair.
     submitted_at = models.DateTimeField(_("scores submitted at"), null=True, blank=True)
     total = models.DecimalField(_("total"), max_digits=6, decimal_places=1, null=True, blank=True)
+    site_visit_submitted_at = models.DateTimeField(_("site visit scores submitted at"), null=True, blank=True)
+    site_visit_total = models.DecimalField(
+        _("site visit total"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["application", "pk"]
@@ -254,9 +281,18 @@ class CouncilAssignment(TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.member} — {self.application}"
 
+    def submitted_in(self, stage: str):
+        return self.site_visit_submitted_at if stage == ScoringStage.SITE_VISIT else self.submitted_at
+
+    def total_in(self, stage: str) -> Decimal | None:
+        return self.site_visit_total if stage == ScoringStage.SITE_VISIT else self.total
+
 
 class ItemScore(TenantOwnedModel):
     assignment = models.ForeignKey(CouncilAssignment, on_delete=models.PROTECT, related_name="scores")
+    stage = models.CharField(
+        _("scoring stage"), max_length=20, choices=ScoringStage.choices, default=ScoringStage.DOSSIER
+    )
     item = models.ForeignKey(CriteriaItem, on_delete=models.PROTECT, related_name="+")
     percent = models.PositiveSmallIntegerField(_("band percentage"), choices=PERCENT_CHOICES)
     strengths = models.TextField(_("strengths"), blank=True)
@@ -267,7 +303,9 @@ class ItemScore(TenantOwnedModel):
         verbose_name = _("item score")
         verbose_name_plural = _("item scores")
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "assignment", "item"], name="iso_itemscore_unique"),
+            models.UniqueConstraint(
+                fields=["tenant", "assignment", "stage", "item"], name="iso_itemscore_unique_stage"
+            ),
             models.CheckConstraint(
                 condition=models.Q(percent__lte=100) & models.Q(percent__gte=0),
                 name="iso_itemscore_percent_range",
@@ -277,6 +315,78 @@ class ItemScore(TenantOwnedModel):
     @property
     def points(self) -> Decimal:
         return item_points(self.percent, self.item.max_points)
+
+
+class ConsensusMeeting(TenantOwnedModel):
+    """The council's consensus meeting on one application at one stage, recorded by the secretary after
+    every member has submitted; its item scores replace the members' mean where given."""
+
+    application = models.ForeignKey(
+        AwardApplication, on_delete=models.PROTECT, related_name="consensus_meetings"
+    )
+    stage = models.CharField(_("scoring stage"), max_length=20, choices=ScoringStage.choices)
+    held_on = models.DateField(_("meeting date"))
+    note = models.TextField(_("minutes of the meeting"), blank=True)
+
+    class Meta:
+        ordering = ["application", "held_on", "pk"]
+        verbose_name = _("consensus meeting")
+        verbose_name_plural = _("consensus meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "application", "stage"], name="iso_consensus_unique"),
+        ]
+
+
+class ConsensusScore(TenantOwnedModel):
+    """The agreed band of one item; an empty band means the members' mean stands for that item."""
+
+    meeting = models.ForeignKey(ConsensusMeeting, on_delete=models.PROTECT, related_name="scores")
+    item = models.ForeignKey(CriteriaItem, on_delete=models.PROTECT, related_name="+")
+    percent = models.PositiveSmallIntegerField(
+        _("agreed band"), null=True, blank=True, choices=PERCENT_CHOICES
+    )
+    note = models.TextField(pgettext_lazy("iso_qms", "note"), blank=True)
+
+    class Meta:
+        ordering = ["item__criterion__number", "item__code"]
+        verbose_name = _("consensus score")
+        verbose_name_plural = _("consensus scores")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "meeting", "item"], name="iso_consensusscore_unique"),
+            models.CheckConstraint(
+                condition=models.Q(percent__lte=100) | models.Q(percent__isnull=True),
+                name="iso_consensusscore_percent_range",
+            ),
+        ]
+
+    @property
+    def points(self) -> Decimal | None:
+        return None if self.percent is None else item_points(self.percent, self.item.max_points)
+
+
+class BandGuidance(TenantOwnedModel):
+    """What a band means, separately for process items (approach, deployment, learning, integration)
+    and results items (levels, trends, comparisons, integration). Data of the criteria set, so a new
+    version of the set may carry new guidance."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="guidance")
+    kind = models.CharField(_("kind"), max_length=20, choices=CriteriaItem.Kind.choices)
+    low = models.PositiveSmallIntegerField(_("from %"))
+    high = models.PositiveSmallIntegerField(_("to %"))
+    text = models.TextField(_("guidance"))
+
+    class Meta:
+        ordering = ["criteria_set", "kind", "low"]
+        verbose_name = _("band guidance")
+        verbose_name_plural = _("band guidance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "criteria_set", "kind", "low"], name="iso_guidance_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.low}–{self.high} %"
 
 
 def item_points(percent: int, max_points: int) -> Decimal:

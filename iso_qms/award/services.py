@@ -9,25 +9,29 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tcvn_portal.tenancy.models import Membership, Organization
 from tcvn_portal.tenancy.roles import Role
 
-from .catalog import CRITERIA_SETS
+from .catalog import BAND_GUIDANCE, CRITERIA_SETS
 from .models import (
     PERCENT_CHOICES,
     TOTAL_POINTS,
     ApplicantType,
     AwardApplication,
     AwardRound,
+    BandGuidance,
+    ConsensusMeeting,
+    ConsensusScore,
     CouncilAssignment,
     CriteriaItem,
     CriteriaSet,
     Criterion,
     ItemScore,
+    ScoringStage,
     SelfAssessment,
     item_points,
 )
@@ -40,13 +44,16 @@ VALID_PERCENTS = frozenset(p for p, _label in PERCENT_CHOICES)
 
 
 def seed_criteria_sets() -> list[CriteriaSet]:
-    """Creates the legal criteria sets in the active tenant if missing; never alters existing ones."""
+    """Creates the legal criteria sets in the active tenant if missing; never alters existing ones, only
+    gives a set without band guidance the standard guidance."""
     sets = []
     for spec in CRITERIA_SETS:
         existing = CriteriaSet.objects.filter(
             legal_basis=spec["legal_basis"], version=spec["version"]
         ).first()
         if existing is not None:
+            if not existing.guidance.exists():
+                _seed_guidance(existing)
             sets.append(existing)
             continue
         with transaction.atomic():
@@ -62,10 +69,28 @@ def seed_criteria_sets() -> list[CriteriaSet]:
                     CriteriaItem.objects.create(
                         criterion=criterion, code=code, name=item_name, max_points=max_points, kind=kind
                     )
+            _seed_guidance(criteria_set)
             if spec["published"]:
                 publish_criteria_set(criteria_set=criteria_set, actor=None)
         sets.append(criteria_set)
     return sets
+
+
+def _seed_guidance(criteria_set: CriteriaSet) -> None:
+    BandGuidance.objects.bulk_create(
+        [
+            BandGuidance(
+                criteria_set=criteria_set,
+                kind=kind,
+                low=low,
+                high=high,
+                text=text,
+                tenant_id=criteria_set.tenant_id,
+            )
+            for kind, rows in BAND_GUIDANCE.items()
+            for low, high, text in rows
+        ]
+    )
 
 
 def set_total(criteria_set: CriteriaSet) -> int:
@@ -158,6 +183,19 @@ def new_version(*, criteria_set: CriteriaSet, version: str, actor) -> CriteriaSe
                     max_points=item.max_points,
                     kind=item.kind,
                 )
+        BandGuidance.objects.bulk_create(
+            [
+                BandGuidance(
+                    criteria_set=copy,
+                    kind=g.kind,
+                    low=g.low,
+                    high=g.high,
+                    text=g.text,
+                    tenant_id=copy.tenant_id,
+                )
+                for g in criteria_set.guidance.all()
+            ]
+        )
     return copy
 
 
@@ -401,40 +439,40 @@ def declare_conflict(
     return assignment
 
 
-def _require_may_score(assignment: CouncilAssignment, actor, today: date | None) -> None:
+def open_stage(application: AwardApplication) -> str | None:
+    """The stage the members score now: the dossier once eligible, the site visit once it is scheduled."""
+    return {Status.ELIGIBLE: ScoringStage.DOSSIER, Status.SITE_VISIT: ScoringStage.SITE_VISIT}.get(
+        application.status
+    )
+
+
+def _require_may_score(assignment: CouncilAssignment, actor, today: date | None) -> str:
+    """Checks the member may score now and returns the stage being scored."""
     if assignment.member_id != actor.pk:
         raise ValidationError(_("Only the assigned member scores here."))
     if assignment.conflict_declared_at is None:
         raise ValidationError(_("Declare your conflicts of interest before scoring."))
     if assignment.has_conflict:
         raise ValidationError(_("A member with a conflict of interest cannot score this application."))
-    if assignment.submitted_at is not None:
-        raise ValidationError(_("Your scores are already submitted."))
-    if assignment.application.status != Status.ELIGIBLE:
+    stage = open_stage(assignment.application)
+    if stage is None:
         raise ValidationError(_("This application is not open for scoring."))
-    if (today or timezone.localdate()) > assignment.application.round.scoring_deadline:
+    if assignment.submitted_in(stage) is not None:
+        raise ValidationError(_("Your scores are already submitted."))
+    # The round's scoring deadline closes the dossier review; the site visit is dated by the secretary.
+    if stage == ScoringStage.DOSSIER and (today or timezone.localdate()) > (
+        assignment.application.round.scoring_deadline
+    ):
         raise ValidationError(
             _("The scoring deadline (%(date)s) has passed.")
             % {"date": assignment.application.round.scoring_deadline.strftime("%d/%m/%Y")}
         )
+    return stage
 
 
-def save_scores(
-    *,
-    assignment: CouncilAssignment,
-    actor,
-    today: date | None = None,
-    scores: Mapping[int, tuple[int, str, str]],
-) -> list[ItemScore]:
-    """Saves the member's band percentage, strengths and opportunities per item (item id → values).
-
-    A percentage above 100 would give more than the item's maximum; one off the 5 % steps is not a band.
-    All items are checked before any is written.
-    """
-    _require_may_score(assignment, actor, today)
-    items = {item.pk: item for item in _items_of(assignment.application.round)}
+def _check_bands(scores: Mapping[int, tuple], items: Mapping[int, CriteriaItem]) -> list[str]:
     errors = []
-    for item_id, (percent, _strengths, _opportunities) in scores.items():
+    for item_id, (percent, *_rest) in scores.items():
         item = items.get(item_id)
         if item is None:
             errors.append(_("The item is not part of this round's criteria."))
@@ -448,6 +486,25 @@ def save_scores(
                 _("Item %(code)s: a band goes from 0 to 100 %% in steps of 5; %(p)s %% is not one.")
                 % {"code": item.code, "p": percent}
             )
+    return errors
+
+
+def save_scores(
+    *,
+    assignment: CouncilAssignment,
+    actor,
+    today: date | None = None,
+    scores: Mapping[int, tuple[int, str, str]],
+) -> list[ItemScore]:
+    """Saves the member's band percentage, strengths and opportunities per item (item id → values) in the
+    stage open now (the dossier review, or the site visit).
+
+    A percentage above 100 would give more than the item's maximum; one off the 5 % steps is not a band.
+    All items are checked before any is written.
+    """
+    stage = _require_may_score(assignment, actor, today)
+    items = {item.pk: item for item in _items_of(assignment.application.round)}
+    errors = _check_bands(scores, items)
     if errors:
         raise ValidationError(errors)
     saved = []
@@ -455,6 +512,7 @@ def save_scores(
         for item_id, (percent, strengths, opportunities) in scores.items():
             score, _created = ItemScore.objects.update_or_create(
                 assignment=assignment,
+                stage=stage,
                 item_id=item_id,
                 defaults={"percent": percent, "strengths": strengths, "opportunities": opportunities},
             )
@@ -463,37 +521,171 @@ def save_scores(
 
 
 def submit_scores(*, assignment: CouncilAssignment, actor, today: date | None = None) -> CouncilAssignment:
-    """Submits the member's scores once every item is scored; after that the member sees the others'."""
-    _require_may_score(assignment, actor, today)
-    items = list(_items_of(assignment.application.round))
-    scores = {s.item_id: s for s in assignment.scores.all()}
+    """Submits the member's scores of the open stage once every item is scored; after that the member sees
+    the others' scores of that stage. Site-visit scores are submitted on or after the visit."""
+    stage = _require_may_score(assignment, actor, today)
+    application = assignment.application
+    if stage == ScoringStage.SITE_VISIT and (today or timezone.localdate()) < application.site_visit_on:
+        raise ValidationError(
+            _("The site visit is on %(date)s; submit its scores after the visit.")
+            % {"date": application.site_visit_on.strftime("%d/%m/%Y")}
+        )
+    items = list(_items_of(application.round))
+    scores = {s.item_id: s for s in assignment.scores.filter(stage=stage)}
     missing = [item.code for item in items if item.pk not in scores]
     if missing:
         raise ValidationError(
             _("Score every item before submitting; missing: %(items)s.") % {"items": ", ".join(missing)}
         )
+    total = sum((item_points(scores[i.pk].percent, i.max_points) for i in items), Decimal(0))
     with transaction.atomic():
-        assignment.total = sum((item_points(scores[i.pk].percent, i.max_points) for i in items), Decimal(0))
-        assignment.submitted_at = timezone.now()
+        if stage == ScoringStage.SITE_VISIT:
+            assignment.site_visit_total, assignment.site_visit_submitted_at = total, timezone.now()
+        else:
+            assignment.total, assignment.submitted_at = total, timezone.now()
         assignment.save()
-        _consolidate_if_complete(assignment.application)
+        _consolidate_if_complete(application)
     return assignment
 
 
+def _submitted_in(stage: str, prefix: str = "") -> Q:
+    field = "site_visit_submitted_at" if stage == ScoringStage.SITE_VISIT else "submitted_at"
+    return Q(**{f"{prefix}{field}__isnull": False})
+
+
 def _consolidate_if_complete(application: AwardApplication) -> None:
-    """Once every member without a conflict has submitted, the application is scored: the consolidated
-    score is the mean of their totals (the consensus meeting may then revise it)."""
+    """Once every member without a conflict has submitted the open stage, the application is scored and
+    that stage comes into force: its mean of the members' totals is kept, and the consolidated score is
+    taken from it (item by item, a consensus replaces the mean)."""
+    stage = open_stage(application)
     assignments = list(application.assignments.filter(has_conflict=False))
-    if not assignments or any(a.submitted_at is None for a in assignments):
+    if stage is None or not assignments or any(a.submitted_in(stage) is None for a in assignments):
         return
-    total = sum((a.total for a in assignments), Decimal(0)) / len(assignments)
-    application.consolidated_score = total.quantize(Decimal("0.1"))
+    mean = (sum((a.total_in(stage) for a in assignments), Decimal(0)) / len(assignments)).quantize(
+        Decimal("0.1")
+    )
+    if stage == ScoringStage.SITE_VISIT:
+        application.site_visit_score = mean
+    else:
+        application.dossier_score = mean
+    application.scoring_stage = stage
     application.status = Status.SCORED
+    application.consolidated_score = consolidated_score_of(application)
     application.save()
+
+
+def consolidated_score_of(application: AwardApplication) -> Decimal | None:
+    """The score of the stage in force: per item, the consensus band where the meeting agreed one, else the
+    mean of the submitted members' points. Without any consensus it equals the mean of their totals."""
+    stage = application.scoring_stage
+    scores = ItemScore.objects.filter(
+        _submitted_in(stage, "assignment__"),
+        assignment__application=application,
+        assignment__has_conflict=False,
+        stage=stage,
+    ).select_related("item")
+    members = {s.assignment_id for s in scores}
+    if not members:
+        return None
+    agreed = {
+        c.item_id: c.points
+        for c in ConsensusScore.objects.filter(
+            meeting__application=application, meeting__stage=stage, percent__isnull=False
+        ).select_related("item")
+    }
+    # One division, as for the mean of the totals: every submitting member scored every item.
+    summed = sum((s.points for s in scores if s.item_id not in agreed), Decimal(0))
+    total = summed / len(members) + sum(agreed.values(), Decimal(0))
+    return total.quantize(Decimal("0.1"))
+
+
+def schedule_site_visit(*, application: AwardApplication, visit_on: date, actor) -> AwardApplication:
+    """Opens the site-visit stage of an application whose dossier review is scored. Each member's dossier
+    scores are carried over as the starting point, so a member changes only what the visit showed."""
+    if application.status != Status.SCORED or application.scoring_stage != ScoringStage.DOSSIER:
+        raise ValidationError(
+            _("A site visit follows the dossier review of a scored application, before ranking.")
+        )
+    if visit_on is None:
+        raise ValidationError({"site_visit_on": _("Give the date of the site visit.")})
+    if application.submitted_at and visit_on < application.submitted_at.date():
+        raise ValidationError({"site_visit_on": _("The site visit cannot come before the submission.")})
+    with transaction.atomic():
+        dossier = ItemScore.objects.filter(
+            assignment__application=application,
+            assignment__has_conflict=False,
+            assignment__submitted_at__isnull=False,
+            stage=ScoringStage.DOSSIER,
+        )
+        ItemScore.objects.bulk_create(
+            [
+                ItemScore(
+                    assignment_id=s.assignment_id,
+                    stage=ScoringStage.SITE_VISIT,
+                    item_id=s.item_id,
+                    percent=s.percent,
+                    strengths=s.strengths,
+                    opportunities=s.opportunities,
+                    tenant_id=application.tenant_id,
+                )
+                for s in dossier
+            ]
+        )
+        application.site_visit_on = visit_on
+        application.status = Status.SITE_VISIT
+        application.save()
+    return application
+
+
+def record_consensus(
+    *,
+    application: AwardApplication,
+    held_on: date,
+    note: str,
+    scores: Mapping[int, tuple[int | None, str]],
+    actor,
+    today: date | None = None,
+) -> ConsensusMeeting:
+    """Records the consensus meeting on the stage in force of a scored application (item id → agreed band
+    or None, note). An agreed band replaces the members' mean for that item in the consolidated score; an
+    empty band lets the mean stand. Recorded again, the meeting's record is revised (and audited)."""
+    if application.status != Status.SCORED:
+        raise ValidationError(_("The consensus is recorded on a scored application, before ranking."))
+    if held_on is None or held_on > (today or timezone.localdate()):
+        raise ValidationError(
+            {"held_on": _("Give the date the meeting was held; it cannot be in the future.")}
+        )
+    items = {item.pk: item for item in _items_of(application.round)}
+    errors = _check_bands({i: v for i, v in scores.items() if v[0] is not None or i not in items}, items)
+    if errors:
+        raise ValidationError(errors)
+    stage = application.scoring_stage
+    with transaction.atomic():
+        meeting, _created = ConsensusMeeting.objects.update_or_create(
+            application=application, stage=stage, defaults={"held_on": held_on, "note": note.strip()}
+        )
+        existing = {c.item_id: c for c in meeting.scores.all()}
+        for item_id, (percent, item_note) in scores.items():
+            row = existing.get(item_id)
+            if row is None and percent is None and not item_note.strip():
+                continue
+            row = row or ConsensusScore(meeting=meeting, item_id=item_id)
+            if row.pk is None or (row.percent, row.note) != (percent, item_note.strip()):
+                row.percent, row.note = percent, item_note.strip()
+                row.save()
+        application.consolidated_score = consolidated_score_of(application)
+        application.save()
+    return meeting
 
 
 def rank_round(*, award_round: AwardRound, actor) -> int:
     """Ranks the scored applications within each of the four types, best first; returns how many."""
+    visiting = award_round.applications.filter(status=Status.SITE_VISIT).select_related("business")
+    if visiting:
+        raise ValidationError(
+            _("Finish the site-visit scoring before ranking: %(names)s.")
+            % {"names": ", ".join(a.business.name for a in visiting)}
+        )
     ranked = 0
     with transaction.atomic():
         for applicant_type in ApplicantType.values:

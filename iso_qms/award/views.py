@@ -16,7 +16,7 @@ from tcvn_portal.permissions import TenantPermissionRequiredMixin
 
 from ..web import page_of, run_service
 from . import forms, selectors, services
-from .models import ApplicantType, AwardApplication, ItemScore
+from .models import ApplicantType, AwardApplication, ItemScore, ScoringStage
 
 Status = AwardApplication.Status
 
@@ -227,8 +227,16 @@ class ApplicationDetailView(AwardView):
         )
         scores = list(
             selectors.visible_scores(application, self.membership).order_by(
-                "assignment_id", "item__criterion__number", "item__code"
+                "stage", "assignment_id", "item__criterion__number", "item__code"
             )
+        )
+        stage = services.open_stage(application)
+        can_score = bool(
+            own_assignment
+            and own_assignment.conflict_declared_at
+            and not own_assignment.has_conflict
+            and stage
+            and own_assignment.submitted_in(stage) is None
         )
         return render(
             request,
@@ -240,12 +248,16 @@ class ApplicationDetailView(AwardView):
                 "self_assessments": application.self_assessments.select_related("item"),
                 "problems": services.eligibility_problems(application) if manage else [],
                 "own_assignment": own_assignment,
+                "can_score": can_score,
+                "open_stage": ScoringStage(stage) if stage else None,
+                "consensus": selectors.consensus_meeting(application) if manage else None,
                 "scores": scores,
                 "trend": selectors.trend_of(application.business_id) if manage else [],
                 "eligibility_form": forms.EligibilityForm(),
                 "assign_form": forms.AssignForm() if manage else None,
                 "conflict_form": forms.ConflictForm(),
                 "decision_form": forms.DecisionForm(),
+                "site_visit_form": forms.SiteVisitForm(),
             },
         )
 
@@ -303,6 +315,7 @@ class ApplicationActionView(AwardView):
         "eligibility": "award.manage",
         "assign": "award.manage",
         "decision": "award.manage",
+        "site_visit": "award.manage",
         "conflict": "award.score",
     }
 
@@ -336,6 +349,16 @@ class ApplicationActionView(AwardView):
                 _("The council member was assigned."),
                 to,
             )
+        if action == "site_visit":
+            form = forms.SiteVisitForm(request.POST)
+            return self.done(
+                form,
+                lambda: services.schedule_site_visit(
+                    application=application, visit_on=form.cleaned_data["site_visit_on"], actor=user
+                ),
+                _("The site visit was scheduled; the members now adjust their scores."),
+                to,
+            )
         if action == "decision":
             form = forms.DecisionForm(request.POST)
             return self.done(
@@ -367,6 +390,9 @@ class ApplicationActionView(AwardView):
 
 
 class ScoreView(AwardView):
+    """The member's scoring form of the open stage, each item with the band guidance of its kind; at the
+    site visit, the member's dossier bands are shown beside the ones being adjusted."""
+
     permission_required = "award.score"
 
     def context(self, pk):
@@ -374,18 +400,30 @@ class ScoreView(AwardView):
         assignment = selectors.assignment_of(application, self.request.user)
         if assignment is None:
             raise PermissionDenied
+        stage = services.open_stage(application) or ScoringStage.DOSSIER
         items = list(selectors.items_of_set(application.round.criteria_set_id))
-        existing = {s.item_id: s for s in ItemScore.objects.filter(assignment=assignment)}
-        return application, assignment, items, existing
+        own = {(s.stage, s.item_id): s for s in ItemScore.objects.filter(assignment=assignment)}
+        existing = {item_id: s for (s_stage, item_id), s in own.items() if s_stage == stage}
+        reference = (
+            {item_id: s for (s_stage, item_id), s in own.items() if s_stage == ScoringStage.DOSSIER}
+            if stage == ScoringStage.SITE_VISIT
+            else {}
+        )
+        form_args = {
+            "items": items,
+            "existing": existing,
+            "guidance": selectors.guidance_for(application.round.criteria_set_id),
+            "reference": reference,
+        }
+        return application, assignment, stage, form_args
 
     def get(self, request, pk: int):
-        application, assignment, items, existing = self.context(pk)
-        form = forms.ScoreForm(items=items, existing=existing)
-        return self.show(application, assignment, form)
+        application, assignment, stage, form_args = self.context(pk)
+        return self.show(application, assignment, stage, forms.ScoreForm(**form_args))
 
     def post(self, request, pk: int):
-        application, assignment, items, existing = self.context(pk)
-        form = forms.ScoreForm(request.POST, items=items, existing=existing)
+        application, assignment, stage, form_args = self.context(pk)
+        form = forms.ScoreForm(request.POST, **form_args)
         if form.is_valid():
             saved = run_service(
                 form,
@@ -400,15 +438,61 @@ class ScoreView(AwardView):
             elif saved is not None:
                 messages.success(request, _("Your scores were saved; submit them when complete."))
                 return redirect("iso_qms:application_score", pk=pk)
-        return self.show(application, assignment, form, status=400)
+        return self.show(application, assignment, stage, form, status=400)
 
-    def show(self, application, assignment, form, status=200):
+    def show(self, application, assignment, stage, form, status=200):
         return render(
             self.request,
             "iso_qms/award/score_form.html",
-            {"application": application, "assignment": assignment, "form": form},
+            {
+                "application": application,
+                "assignment": assignment,
+                "stage": ScoringStage(stage),
+                "form": form,
+            },
             status=status,
         )
+
+
+class ConsensusView(AwardView):
+    """The secretary records the consensus meeting on the stage in force: per item, the members' bands and
+    mean beside the band the meeting agreed."""
+
+    permission_required = "award.manage"
+
+    def get(self, request, pk: int, form=None, status=200):
+        application = self.application(pk)
+        rows = selectors.consensus_rows(application)
+        if form is None:
+            form = forms.ConsensusForm(rows=rows, meeting=selectors.consensus_meeting(application))
+        return render(
+            request,
+            "iso_qms/award/consensus_form.html",
+            {
+                "application": application,
+                "stage": ScoringStage(application.scoring_stage),
+                "form": form,
+                "members": [a for a in application.assignments.all() if not a.has_conflict],
+            },
+            status=status,
+        )
+
+    def post(self, request, pk: int):
+        application = self.application(pk)
+        form = forms.ConsensusForm(request.POST, rows=selectors.consensus_rows(application))
+        if form.is_valid() and run_service(
+            form,
+            lambda: services.record_consensus(
+                application=AwardApplication.objects.get(pk=application.pk),
+                held_on=form.cleaned_data["held_on"],
+                note=form.cleaned_data["note"],
+                scores=form.scores(),
+                actor=request.user,
+            ),
+        ):
+            messages.success(request, _("The consensus was recorded."))
+            return redirect("iso_qms:application_detail", pk=pk)
+        return self.get(request, pk, form=form, status=400)
 
 
 class FeedbackLetterView(AwardView):
