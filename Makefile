@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= tcvn_portal.settings.local
 
-.PHONY: run test install system-deps migrate seed messages lint clean
+.PHONY: run test bench install system-deps migrate seed messages lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,29 @@ test: install
 	./scripts/system-deps.sh --test
 	$(MAKE) --no-print-directory messages
 	eval "$$(./scripts/services.sh)" && DJANGO_SETTINGS_MODULE=tcvn_portal.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# National-scale figures (README "Performance"): BENCH_SCALE=0.1 by default; never part of `make test`.
+bench: install
+	./scripts/system-deps.sh --test
+	$(MAKE) --no-print-directory messages
+	./scripts/bench.sh
+
+# Deep API fuzzing (schemathesis, many examples per operation and role), then the load test: the public
+# scan page at 200 concurrent clients for 60 s through gunicorn, officials' pages at 20 (loopback only).
+.PHONY: fuzz backup restore
+fuzz: install
+	$(MAKE) --no-print-directory messages
+	eval "$$(./scripts/services.sh)" && DJANGO_SETTINGS_MODULE=tcvn_portal.settings.test \
+	  TCVN_FUZZ_EXAMPLES=$${TCVN_FUZZ_EXAMPLES:-60} TCVN_LOAD=1 \
+	  $(PY) -m pytest tests/security/test_api_fuzz.py tests/security/test_load.py $(PYTEST_ARGS)
+
+# BACKUP_DATABASE_URL (superuser or BYPASSRLS) and MEDIA_ROOT; see scripts/backup.sh.
+backup:
+	./scripts/backup.sh $(BACKUP_DIR)
+
+# make restore BACKUP_DIR=var/backups/… RESTORE_DATABASE_URL=postgres://…/fresh MEDIA_ROOT=…
+restore:
+	./scripts/restore.sh $(BACKUP_DIR)
 
 lint: install
 	$(VENV)/bin/ruff check .
