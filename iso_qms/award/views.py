@@ -14,6 +14,7 @@ from django.views import View
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin
 
+from .. import exports
 from ..web import page_of, run_service
 from . import forms, selectors, services
 from .models import ApplicantType, AwardApplication, ItemScore, ScoringStage
@@ -50,6 +51,8 @@ class AwardView(TenantPermissionRequiredMixin, View):
 class RoundListView(AwardView):
     def get(self, request):
         today = timezone.localdate()
+        if request.GET.get("export") == "xlsx":
+            return exports.rounds_xlsx(selectors.rounds())
         return render(
             request,
             "iso_qms/award/round_list.html",
@@ -118,6 +121,8 @@ class CriteriaSetListView(AwardView):
     permission_required = "award.manage"
 
     def get(self, request):
+        if request.GET.get("export") == "xlsx":
+            return exports.criteria_sets_xlsx(selectors.criteria_sets())
         return render(request, "iso_qms/award/criteria_list.html", {"sets": selectors.criteria_sets()})
 
     def post(self, request):
@@ -205,14 +210,15 @@ class ApplicationListView(AwardView):
     def get(self, request):
         form = forms.ApplicationFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        queryset = selectors.filter_applications(selectors.applications_for(self.membership), **filters)
+        queryset = selectors.filter_applications(
+            selectors.applications_for(self.membership), **filters
+        ).order_by("-round__year", "applicant_type", "pk")
+        if request.GET.get("export") == "xlsx":
+            return exports.applications_xlsx(queryset)
         return render(
             request,
             "iso_qms/award/application_list.html",
-            {
-                "form": form,
-                "page": page_of(request, queryset.order_by("-round__year", "applicant_type", "pk")),
-            },
+            {"form": form, "page": page_of(request, queryset)},
         )
 
 

@@ -15,6 +15,7 @@ from django.views import View
 
 from tcvn_portal.permissions import TenantPermissionRequiredMixin
 
+from .. import exports
 from ..web import page_of, run_service
 from . import forms, selectors, services
 from .models import AgencyProfile, Nonconformity
@@ -46,7 +47,11 @@ class AgencyListView(QmsView):
     def get(self, request):
         form = forms.AgencyFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        queryset = selectors.filter_agencies(selectors.agencies_for(self.membership), **filters)
+        queryset = selectors.filter_agencies(selectors.agencies_for(self.membership), **filters).order_by(
+            "level", "name", "pk"
+        )
+        if request.GET.get("export") == "xlsx":
+            return exports.agencies_xlsx(queryset)
         return render(request, "iso_qms/agency_list.html", {"form": form, "page": page_of(request, queryset)})
 
 
@@ -370,6 +375,8 @@ class NonconformityListView(QmsView):
         form = forms.NcFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         queryset = selectors.filter_nonconformities(selectors.nonconformities_for(self.membership), **filters)
+        if request.GET.get("export") == "xlsx":
+            return exports.nonconformities_xlsx(queryset)
         return render(
             request,
             "iso_qms/nc_list.html",
@@ -457,12 +464,11 @@ class ComplianceView(QmsView):
         form = forms.YearForm(request.GET or None)
         year = (form.cleaned_data.get("year") if form.is_valid() else None) or timezone.localdate().year
         rows = selectors.compliance_rows(year=year)
-        export = request.GET.get("format")
+        # ?export=xlsx as on every list; ?format= as the page's own links have always said.
+        export = request.GET.get("export") or request.GET.get("format")
         if export == "xlsx":
-            from ..exports import compliance_workbook
-
             response = HttpResponse(
-                compliance_workbook(rows, year=year, tenant=request.tenant),
+                exports.compliance_workbook(rows, year=year, tenant=request.tenant),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
             response["Content-Disposition"] = f'attachment; filename="bang-tuan-thu-iso-{year}.xlsx"'
