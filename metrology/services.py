@@ -17,6 +17,7 @@ from tcvn_portal.core.public_codes import make_code
 from tcvn_portal.tenancy import context
 from tcvn_portal.tenancy.models import Tenant
 
+from . import notices
 from .catalog import LEGAL_BASIS, SEED_TYPES, SEED_VALID_FROM
 from .models import (
     Campaign,
@@ -332,6 +333,7 @@ def record_verification(
     if request is not None:
         request.status = VerificationRequest.Status.DONE
         request.save(update_fields=["status"])
+        notices.request_done(request)
     _refresh_instrument_status(instrument)
     return verification
 
@@ -392,7 +394,8 @@ def request_verification(
     note: str = "",
     today: date | None = None,
 ) -> VerificationRequest:
-    """A business asks for its instrument to be verified. One open request per instrument at a time."""
+    """A business asks for its instrument to be verified. One open request per instrument at a time; the
+    province's metrology officers are notified with the request."""
     today = today or timezone.localdate()
     errors = {}
     if instrument.status == Instrument.Status.RETIRED:
@@ -409,9 +412,16 @@ def request_verification(
         errors["instrument"] = _("This instrument already has an open verification request.")
     if errors:
         raise ValidationError(errors)
-    return VerificationRequest.objects.create(
-        instrument=instrument, kind=kind, preferred_date=preferred_date, note=note.strip(), requested_by=actor
-    )
+    with transaction.atomic():
+        request = VerificationRequest.objects.create(
+            instrument=instrument,
+            kind=kind,
+            preferred_date=preferred_date,
+            note=note.strip(),
+            requested_by=actor,
+        )
+        notices.request_submitted(request)
+    return request
 
 
 def schedule_request(
@@ -422,7 +432,7 @@ def schedule_request(
     officer_note: str = "",
     today: date | None = None,
 ) -> VerificationRequest:
-    """The officer fixes the date of the verification visit."""
+    """The officer fixes the date of the verification visit; the owner's business users are told the date."""
     today = today or timezone.localdate()
     if request.status not in (VerificationRequest.Status.SUBMITTED, VerificationRequest.Status.SCHEDULED):
         raise ValidationError(_("This request is already closed."))
@@ -431,7 +441,9 @@ def schedule_request(
     request.status = VerificationRequest.Status.SCHEDULED
     request.scheduled_for = scheduled_for
     request.officer_note = officer_note.strip()
-    request.save(update_fields=["status", "scheduled_for", "officer_note"])
+    with transaction.atomic():
+        request.save(update_fields=["status", "scheduled_for", "officer_note"])
+        notices.request_scheduled(request)
     return request
 
 
@@ -443,7 +455,9 @@ def cancel_request(*, actor, request: VerificationRequest, reason: str) -> Verif
         raise ValidationError({"officer_note": _("Say why the request is cancelled.")})
     request.status = VerificationRequest.Status.CANCELLED
     request.officer_note = reason.strip()
-    request.save(update_fields=["status", "officer_note"])
+    with transaction.atomic():
+        request.save(update_fields=["status", "officer_note"])
+        notices.request_cancelled(request)
     return request
 
 

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from metrology import services
 from metrology.models import (
@@ -300,3 +301,63 @@ def test_campaign_dates_must_lie_in_its_year(catalog_a):
             actor=None,
         )
     assert "starts_on" in info.value.message_dict
+
+
+def test_request_tells_the_officers_and_its_date_result_and_cancellation_tell_the_owner_once(
+    catalog_a,
+    business_a,
+    business_user_a,
+    officer_a,
+    member_factory,
+    organization_factory,
+    instrument_factory,
+):
+    from tcvn_portal.notifications.models import Notification
+    from tcvn_portal.tenancy.roles import Role
+
+    other_business_user = member_factory(
+        catalog_a, Role.BUSINESS, organization=organization_factory(catalog_a)
+    )
+    inspector = member_factory(catalog_a, Role.INSPECTOR)
+    first = instrument_factory(catalog_a, owner=business_a, serial="TB-1")
+    second = instrument_factory(catalog_a, owner=business_a, serial="TB-2")
+    today = timezone.localdate()
+
+    def told(user) -> list[str]:
+        with tenant_context(catalog_a):
+            return [
+                n.key.rsplit(":", 1)[-1] for n in Notification.objects.filter(recipient=user).order_by("pk")
+            ]
+
+    with tenant_context(catalog_a):
+        request = services.request_verification(actor=business_user_a, instrument=first, kind="periodic")
+    assert told(officer_a) == ["submitted"]
+    assert told(business_user_a) == told(other_business_user) == told(inspector) == []
+
+    with tenant_context(catalog_a):
+        services.schedule_request(
+            actor=officer_a, request=request, scheduled_for=today, officer_note="Mang sổ"
+        )
+        services.schedule_request(
+            actor=officer_a, request=request, scheduled_for=today, officer_note="Mang sổ"
+        )
+        notice = Notification.objects.get(recipient=business_user_a)
+    assert notice.subject.startswith("Đã hẹn lịch kiểm định")
+    assert today.strftime("%d/%m/%Y") in notice.body and "Mang sổ" in notice.body
+    assert notice.url == f"/metrology/requests/{request.pk}/"
+
+    with tenant_context(catalog_a):
+        services.record_verification(
+            actor=officer_a,
+            instrument=first,
+            kind="periodic",
+            verified_on=today,
+            verifier="Nguyễn Văn An",
+            verifying_body="Trung tâm Kỹ thuật",
+            result="failed",
+            request=request,
+        )
+        cancelled = services.request_verification(actor=business_user_a, instrument=second, kind="periodic")
+        services.cancel_request(actor=officer_a, request=cancelled, reason="Cột đo đã tháo dỡ")
+    assert told(business_user_a) == [today.strftime("%Y%m%d"), "done", "cancelled"]
+    assert told(other_business_user) == told(inspector) == []

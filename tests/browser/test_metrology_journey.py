@@ -1,7 +1,8 @@
-"""The verification journey in headless Chromium: a business asks for its fuel dispenser to be verified, the
-metrology officer finds the request on the dashboard, schedules the visit and records a passing result, the
-certificate PDF downloads and reads back in Vietnamese, and its QR address opens the public check page, with
-no login, saying "in force"; the same address altered by one character says "not found"."""
+"""The verification journey in headless Chromium: a business asks for its fuel dispenser to be verified; the
+metrology officer is notified, finds the request on the dashboard, schedules the visit and records a passing
+result; the business is told the date and the result; the certificate PDF downloads and reads back in
+Vietnamese; its QR address opens the public check page, with no login, saying "in force"; the same address
+altered by one character says "not found"."""
 
 import io
 import re
@@ -54,6 +55,8 @@ def test_business_asks_officer_verifies_certificate_downloads_and_its_qr_opens_t
     officer_page = browser.new_context(locale="vi-VN", accept_downloads=True).new_page()
     officer_page.set_default_timeout(15_000)
     log_in(officer_page, officer, totp_secret=enrol_totp(officer))
+    officer_page.goto(f"{base}/notifications/")
+    assert "Đề nghị kiểm định mới: Cột đo xăng dầu TQ-2291" in officer_page.inner_text("main")
     officer_page.goto(f"{base}/dashboard/")
     officer_page.click("a.card__link:has-text('Đề nghị kiểm định chờ hẹn lịch')")
     assert "TQ-2291" in officer_page.inner_text("table")
@@ -98,10 +101,14 @@ def test_business_asks_officer_verifies_certificate_downloads_and_its_qr_opens_t
     check_url = found.group(0)
     assert check_url.startswith(base)
 
-    # The business sees its request done and downloads the same certificate from its own pages.
+    # The business was told the date and the result; it downloads the same certificate from its own pages.
     business_page = browser.new_context(locale="vi-VN", accept_downloads=True).new_page()
     business_page.set_default_timeout(15_000)
     log_in(business_page, business_user)
+    business_page.goto(f"{base}/notifications/")
+    told = business_page.inner_text("main")
+    assert "Đã hẹn lịch kiểm định: Cột đo xăng dầu TQ-2291" in told
+    assert "Đã có kết quả kiểm định: Cột đo xăng dầu TQ-2291" in told
     business_page.goto(instrument_url)
     assert "Định kỳ: Đã thực hiện" in business_page.inner_text("main")
     business_page.click("table a >> nth=0")
