@@ -135,7 +135,7 @@ class Instrument(SearchableMixin, TenantOwnedModel):
     """One measuring instrument in the register; its latest verification is copied on for the dashboards."""
 
     class Status(models.TextChoices):
-        IN_USE = "in_use", _("In use")
+        IN_USE = "in_use", pgettext_lazy("metrology", "In use")
         OUT_OF_SERVICE = "out_of_service", _("Out of service")
         RETIRED = "retired", _("Retired")
 
