@@ -150,6 +150,8 @@ class ApplicationListView(TenantPermissionRequiredMixin, View):
         form = ApplicationFilterForm(request.GET or None)
         queryset = selectors.applications_visible_to(request.membership)
         queryset = selectors.filter_applications(queryset, **(form.cleaned_data if form.is_valid() else {}))
+        # The model's ordering is dropped under the stamps' GROUP BY: say it again, for pages and file alike.
+        queryset = queryset.order_by("-created_at", "-pk")
         if export_requested(request):
             return list_export(
                 filename="don-de-nghi-cap-tem",

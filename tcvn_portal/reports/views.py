@@ -233,6 +233,7 @@ class JobListView(TenantPermissionRequiredMixin, View):
 
 class OutreachListView(TenantPermissionRequiredMixin, View):
     permission_required = "outreach.view"
+    exportable = True
 
     def get(self, request):
         form = OutreachFilterForm(request.GET or None)

@@ -16,6 +16,7 @@ PAGE_SIZE = 25
 
 class OrganizationListView(TenantPermissionRequiredMixin, View):
     permission_required = ("organization.view", "organization.view_own")
+    exportable = True
 
     def get(self, request):
         form = OrganizationFilterForm(request.GET or None)

@@ -76,3 +76,11 @@ def test_business_and_inspector_get_no_member_export(
 def test_member_list_links_to_its_export_keeping_the_filter(client_for, admin_a):
     page = client_for(admin_a).get(reverse("accounts:member_list"), {"role": Role.MANAGER}).content.decode()
     assert "Xuất Excel" in page and "?role=manager&amp;export=xlsx" in page
+
+
+def test_registration_list_links_to_its_export_when_someone_waits(
+    client_for, admin_a, tenant_a, member_factory, organization_factory
+):
+    _pending(tenant_a, member_factory, organization_factory, "Công ty TNHH Cân Việt")
+    page = client_for(admin_a).get(reverse("accounts:registration_list")).content.decode()
+    assert "Xuất Excel" in page and "?export=xlsx" in page
