@@ -37,21 +37,20 @@ OUR_APPS = ("tcvn_portal", "inspections", "metrology", "iso_qms", "traceability"
 # Values for URL arguments of list pages (a list of catalogs by name).
 SAMPLE_KWARGS: dict[str, list[str]] = {"catalog": ["legal-bases", "checklist"]}
 
-# Lists of apps whose engineers have not added their export yet. Strict: the day one exports and says
-# `exportable = True`, its test passes, which fails here until the entry is removed.
+# Lists of apps whose engineers have not added their export or its marker yet. Strict: the day one
+# exports and says `exportable = True`, its test passes, which fails here until the entry is removed.
 PENDING = {
-    "metrology:instrument_list": "metrology: the page links to instrument_export but has no marker yet",
+    "metrology:instrument_list": "metrology: exports (instrument_export); add `exportable = True`",
     "metrology:verification_list": "metrology: no export yet",
     "metrology:request_list": "metrology: no export yet",
     "metrology:type_list": "metrology: no export yet",
     "metrology:market_list": "metrology: no export yet",
     "metrology:campaign_list": "metrology: no export yet",
-    "metrology:import_list": "metrology: no export yet",
-    "iso_qms:agency_list": "iso_qms: no export yet",
-    "iso_qms:nc_list": "iso_qms: no export yet",
-    "iso_qms:round_list": "iso_qms: no export yet",
-    "iso_qms:criteria_list": "iso_qms: no export yet",
-    "iso_qms:application_list": "iso_qms: no export yet",
+    "metrology:import_list": "metrology: no export yet (its .xlsx link is the import template)",
+    **{
+        f"iso_qms:{name}": "iso_qms: exports ?export=xlsx; add `exportable = True`"
+        for name in ("agency_list", "nc_list", "round_list", "criteria_list", "application_list")
+    },
 }
 
 # The order in which roles are tried: the first one the page lets in opens it.
@@ -71,32 +70,26 @@ ROLES = [
 @dataclass(frozen=True)
 class Route:
     name: str
-    route: str
     view: object
     arguments: tuple[str, ...]
 
-    @property
-    def app(self) -> str:
-        return getattr(self.view, "__module__", "").split(".")[0]
 
-
-def _walk(patterns, prefix="", namespace=None):
+def _walk(patterns, namespace=None):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             ns = pattern.namespace
             ns = f"{namespace}:{ns}" if namespace and ns else ns or namespace
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+            yield from _walk(pattern.url_patterns, ns)
         elif isinstance(pattern, URLPattern) and pattern.name:
             callback = pattern.callback
-            if hasattr(callback, "cls") or hasattr(callback, "initkwargs") and "api" in str(pattern.pattern):
-                continue  # DRF viewsets: API lists page with the API's own conventions
+            if hasattr(callback, "cls"):
+                continue  # DRF views: the API pages its lists by its own conventions
             view = getattr(callback, "view_class", callback)
-            if getattr(view, "__module__", "").split(".")[0] not in OUR_APPS or ".api" in view.__module__:
+            if getattr(view, "__module__", "").split(".")[0] not in OUR_APPS:
                 continue
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-            arguments = tuple(pattern.pattern.regex.groupindex) + tuple(pattern.default_args or ())
-            arguments = tuple(a for a in arguments if a not in (pattern.default_args or {}))
-            yield Route(name, prefix + str(pattern.pattern), view, arguments)
+            arguments = tuple(pattern.pattern.regex.groupindex)
+            yield Route(name, view, arguments)
 
 
 def page_routes() -> list[Route]:
@@ -174,7 +167,12 @@ def test_every_list_page_exports_what_it_shows(route, members, client_for):
         client, page = _open_as_first_allowed_role(client_for, members, url)
         # A page may hide its link while it has no row to show (its own tests prove the link is there
         # with rows); the convention's `?export=xlsx` is then asked for directly.
-        links = re.findall(r'href="([^"]*xlsx[^"]*)"', page.content.decode())
+        # The export link, not another spreadsheet the page offers (an import template, say).
+        links = [
+            href
+            for href in re.findall(r'href="([^"]*xlsx[^"]*)"', page.content.decode())
+            if "export" in href or "format=xlsx" in href
+        ]
         link = html.unescape(links[0]) if links else "?export=xlsx"
         response = client.get(url + link if link.startswith("?") else link)
         assert response.status_code == 200 and response["Content-Type"] == XLSX, url
@@ -226,3 +224,30 @@ def test_a_page_that_pages_through_rows_is_treated_as_a_list(members, client_for
     assert unlisted == [], (
         f"paginated pages not recognised as lists (name them *_list or mark them): {unlisted}"
     )
+
+
+def test_the_check_catches_a_list_without_an_export_and_a_marker_without_a_file(members, client_for):
+    class ThingListView:
+        pass
+
+    unmarked = Route("demo:thing_list", ThingListView, ())
+    assert _named_like_a_list(unmarked)
+    with pytest.raises(AssertionError, match="says nothing about Excel"):
+        test_every_list_page_exports_what_it_shows(unmarked, members, client_for)
+
+    class ClaimsToExport:
+        exportable = True
+
+    # The dashboard has no export: a marker alone does not pass.
+    with pytest.raises(AssertionError):
+        test_every_list_page_exports_what_it_shows(
+            Route("core:dashboard", ClaimsToExport, ()), members, client_for
+        )
+
+    class RefusesWithoutReason:
+        exportable = False
+
+    with pytest.raises(AssertionError, match="say why"):
+        test_every_list_page_exports_what_it_shows(
+            Route("demo:x_list", RefusesWithoutReason, ()), members, client_for
+        )
