@@ -47,3 +47,44 @@ def name_colliding_enums() -> None:
     configured = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
     for name, values in colliding_enum_overrides().items():
         configured.setdefault(name, values)
+
+
+# Every error answer has the one envelope of tcvn_portal/api_errors.py; the schema says so, so that a
+# client (and the fuzzer) can rely on it.
+ERROR_STATUSES = {
+    "400": "The data sent is not valid.",
+    "401": "Not authenticated.",
+    "403": "Not allowed for this role.",
+    "404": "Not found (or another province's object).",
+    "405": "Method not allowed.",
+    "429": "Too many requests.",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "code"],
+            "properties": {
+                "status": {"type": "integer"},
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object"},
+                "retry_after": {"type": "integer"},
+            },
+        }
+    },
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: the error envelope under every operation's 4xx answers."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+    return result

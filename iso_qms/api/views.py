@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -156,7 +156,12 @@ class NonconformityViewSet(QmsViewSet):
             actor=self.request.user, **serializer.validated_data
         )
 
-    @extend_schema(request=serializers.NcStepSerializer, responses=serializers.NonconformitySerializer)
+    @extend_schema(
+        request=serializers.NcStepSerializer,
+        responses=serializers.NonconformitySerializer,
+        # Only these four steps have a route; the schema says so instead of promising any string.
+        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=list(NC_STEPS))],
+    )
     @action(detail=True, methods=["post"], url_path=r"step/(?P<step>root-cause|action|done|check)")
     def step(self, request, pk=None, step=""):
         nc = self.get_object()

@@ -8,7 +8,8 @@ from .models import Organization
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    commune_name = serializers.CharField(source="commune.name", read_only=True, default=None)
+    # Null without a commune; no `default`, which DRF would drop from partial-update answers.
+    commune_name = serializers.CharField(source="commune.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization

@@ -1,0 +1,39 @@
+"""A province filled by every app's demo seeding, and a member of each role in it."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+
+from tcvn_portal.tenancy.roles import Role
+
+
+def seed_every_app(tenant) -> None:
+    """Every app's own demo data (`<app>.demo.seed(tenant)`): real rows for the probes to find."""
+    for config in apps.get_app_configs():
+        try:
+            demo = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(demo, "seed"):
+            demo.seed(tenant)
+
+
+@pytest.fixture
+def seeded_tenant(tenant_a):
+    seed_every_app(tenant_a)
+    return tenant_a
+
+
+@pytest.fixture
+def role_users(seeded_tenant, member_factory, organization_factory):
+    """{role: user} in the seeded province; business and ISO focal people belong to an organisation."""
+    own = organization_factory(seeded_tenant, name="Công ty Thử Nghiệm An Toàn")
+    return {
+        role: member_factory(
+            seeded_tenant, role, organization=own if role in ("business", "iso_focal") else None
+        )
+        for role in Role.values
+    }
