@@ -30,4 +30,8 @@ def change(value, previous) -> str:
 
 @register.simple_tag
 def chart_for(charts: dict, section: str, part: str) -> str:
-    return charts.get(f"{section}.{part}", "")
+    """The chart as a data: URI for an <img>: inline SVG carries style attributes the CSP refuses."""
+    from tcvn_portal.reports.charts import data_uri
+
+    svg = charts.get(f"{section}.{part}", "")
+    return data_uri(svg) if svg else ""
