@@ -116,7 +116,8 @@ def test_no_route_reveals_another_tenants_object(tenant_b, member_factory, organ
     for role, user in users.items():
         client = client_for(user)
         for route, names in patterns:
-            for method in ("get", "post"):
+            # PUT and PATCH reach the API's update routes (and prove pages refuse them the same way).
+            for method in ("get", "post", "put", "patch"):
                 baseline = getattr(client, method)(build(route, dict.fromkeys(names, NOBODYS_ID)))
                 for value in (ID_BASE, ID_BASE + 1):
                     response = getattr(client, method)(build(route, dict.fromkeys(names, value)))
