@@ -23,7 +23,10 @@ def _cell(value):
         return "✓" if value else ""
     if isinstance(value, int | float | Decimal | dt.date):
         return value
-    return str(value)
+    text = str(value)
+    # openpyxl stores a string that begins with "=" as a formula: a business could plant one in a
+    # product name and have it run in an officer's spreadsheet. The apostrophe keeps it plain text.
+    return "'" + text if text.startswith("=") else text
 
 
 def _fill_sheet(sheet, *, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> None:
