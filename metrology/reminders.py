@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,11 +49,44 @@ def stage_for(valid_until: date, today: date) -> str | None:
     return None
 
 
+def stage_in_sql(today: date) -> Case:
+    """stage_for() as a SQL expression over valid_until, so the database can match it to the ledger."""
+    return Case(
+        When(
+            valid_until__lt=today,
+            valid_until__gte=today - timedelta(days=LAPSED_GRACE_DAYS),
+            then=Value(Reminder.Stage.LAPSED),
+        ),
+        When(
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=7),
+            then=Value(Reminder.Stage.DAYS_7),
+        ),
+        When(
+            valid_until__gt=today + timedelta(days=7),
+            valid_until__lte=today + timedelta(days=30),
+            then=Value(Reminder.Stage.DAYS_30),
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
 def candidates(today: date):
-    """Standing verifications whose reminder window includes today and whose stage is not yet sent."""
-    window = standing_verifications().filter(
-        valid_until__gte=today - timedelta(days=LAPSED_GRACE_DAYS),
-        valid_until__lte=today + timedelta(days=30),
+    """Standing verifications whose reminder window includes today and whose stage is not yet sent.
+
+    The stage already in the ledger is excluded here, in SQL (an anti-join on the ledger's unique index),
+    so a daily sweep reads only what it must send instead of re-checking a month of candidates one by one.
+    """
+    sent = Reminder.objects.filter(verification_id=OuterRef("pk"), stage=OuterRef("due_stage"))
+    window = (
+        standing_verifications()
+        .filter(
+            valid_until__gte=today - timedelta(days=LAPSED_GRACE_DAYS),
+            valid_until__lte=today + timedelta(days=30),
+        )
+        .annotate(due_stage=stage_in_sql(today))
+        .exclude(Exists(sent))
     )
     return window.order_by("valid_until", "pk").values_list("pk", "valid_until")
 
