@@ -6,7 +6,6 @@ app_name = "metrology"
 
 urlpatterns = [
     path("", views.InstrumentListView.as_view(), name="instrument_list"),
-    path("instruments/export.xlsx", views.InstrumentExportView.as_view(), name="instrument_export"),
     path("instruments/new/", views.InstrumentEditView.as_view(), name="instrument_create"),
     path("instruments/<int:pk>/", views.InstrumentDetailView.as_view(), name="instrument_detail"),
     path("instruments/<int:pk>/edit/", views.InstrumentEditView.as_view(), name="instrument_edit"),

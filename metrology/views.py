@@ -13,10 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from tcvn_portal.core.public_codes import read_code
 from tcvn_portal.permissions import TenantPermissionRequiredMixin, require_perm
+from tcvn_portal.reports.excel import XLSX
+from tcvn_portal.reports.list_export import export_requested, list_export
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.models import Tenant
 
@@ -72,21 +75,19 @@ def _filtered_instruments(request):
 
 class InstrumentListView(TenantPermissionRequiredMixin, View):
     permission_required = VIEW_PERMS
+    exportable = True
 
     def get(self, request):
         form, queryset = _filtered_instruments(request)
+        if export_requested(request):
+            return list_export(
+                filename="so-dang-ky-phuong-tien-do",
+                title=gettext_lazy("Measuring instruments"),
+                columns=exports.instrument_columns(**_dates()),
+                rows=queryset,
+            )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "metrology/instrument_list.html", {"form": form, "page": page, **_dates()})
-
-
-class InstrumentExportView(TenantPermissionRequiredMixin, View):
-    permission_required = VIEW_PERMS
-
-    def get(self, request):
-        _form, queryset = _filtered_instruments(request)
-        response = HttpResponse(exports.instruments_workbook(queryset), content_type=exports.XLSX_MIME)
-        response["Content-Disposition"] = 'attachment; filename="so-dang-ky-phuong-tien-do.xlsx"'
-        return response
 
 
 class InstrumentDetailView(TenantPermissionRequiredMixin, View):
@@ -278,6 +279,7 @@ class RecordVerificationView(TenantPermissionRequiredMixin, View):
 
 class VerificationListView(TenantPermissionRequiredMixin, View):
     permission_required = VIEW_PERMS
+    exportable = True
 
     def get(self, request):
         queryset = selectors.verifications_visible_to(request.membership).select_related(
@@ -293,6 +295,13 @@ class VerificationListView(TenantPermissionRequiredMixin, View):
         if number := request.GET.get("q", "").strip()[:60]:
             queryset = queryset.filter(certificate_number__icontains=number) | queryset.filter(
                 stamp_number__icontains=number
+            )
+        if export_requested(request):
+            return list_export(
+                filename="kiem-dinh",
+                title=pgettext_lazy("metrology", "Verifications"),
+                columns=exports.VERIFICATION_COLUMNS,
+                rows=queryset,
             )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
@@ -401,6 +410,7 @@ class CertificatePdfView(TenantPermissionRequiredMixin, View):
 
 class RequestListView(TenantPermissionRequiredMixin, View):
     permission_required = VIEW_PERMS
+    exportable = True
 
     def get(self, request):
         queryset = selectors.requests_visible_to(request.membership).select_related(
@@ -409,6 +419,13 @@ class RequestListView(TenantPermissionRequiredMixin, View):
         status = request.GET.get("status", "")
         if status in VerificationRequest.Status.values:
             queryset = queryset.filter(status=status)
+        if export_requested(request):
+            return list_export(
+                filename="yeu-cau-kiem-dinh",
+                title=gettext_lazy("Verification requests"),
+                columns=exports.REQUEST_COLUMNS,
+                rows=queryset,
+            )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
@@ -504,9 +521,17 @@ class DashboardView(TenantPermissionRequiredMixin, View):
 
 class TypeListView(TenantPermissionRequiredMixin, View):
     permission_required = VIEW_PERMS
+    exportable = True
 
     def get(self, request):
         types = selectors.active_types().prefetch_related("rules")
+        if export_requested(request):
+            return list_export(
+                filename="danh-muc-phuong-tien-do",
+                title=gettext_lazy("Instrument types"),
+                columns=exports.TYPE_COLUMNS,
+                rows=types,
+            )
         return render(request, "metrology/type_list.html", {"types": types})
 
 
@@ -580,11 +605,16 @@ class TypeEditView(TenantPermissionRequiredMixin, View):
 
 class MarketListView(TenantPermissionRequiredMixin, View):
     permission_required = "metrology.view"
+    exportable = True
 
     def get(self, request):
         queryset = selectors.active_markets().select_related("commune")
         if q := request.GET.get("q", "").strip()[:100]:
             queryset = queryset.search(q)
+        if export_requested(request):
+            return list_export(
+                filename="cho", title=gettext_lazy("Markets"), columns=exports.MARKET_COLUMNS, rows=queryset
+            )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "metrology/market_list.html", {"page": page, "q": q})
 
@@ -636,9 +666,17 @@ class MarketEditView(TenantPermissionRequiredMixin, View):
 
 class CampaignListView(TenantPermissionRequiredMixin, View):
     permission_required = "metrology.view"
+    exportable = True
 
     def get(self, request):
         campaigns = Campaign.objects.filter(archived_at__isnull=True)
+        if export_requested(request):
+            return list_export(
+                filename="dot-kiem-dinh-mien-phi",
+                title=gettext_lazy("Free verification campaigns"),
+                columns=exports.CAMPAIGN_COLUMNS,
+                rows=campaigns,
+            )
         return render(request, "metrology/campaign_list.html", {"campaigns": campaigns})
 
 
@@ -712,8 +750,16 @@ class CampaignEditView(TenantPermissionRequiredMixin, View):
 
 class ImportListView(TenantPermissionRequiredMixin, View):
     permission_required = "metrology.import"
+    exportable = True
 
     def get(self, request, form=None, status=200):
+        if export_requested(request):
+            return list_export(
+                filename="nhap-so-dang-ky",
+                title=gettext_lazy("Recent imports"),
+                columns=exports.IMPORT_COLUMNS,
+                rows=selectors.recent_imports(),
+            )
         return render(
             request,
             "metrology/import_list.html",
@@ -742,7 +788,7 @@ class ImportTemplateView(TenantPermissionRequiredMixin, View):
     permission_required = "metrology.import"
 
     def get(self, request):
-        response = HttpResponse(imports.template_workbook(), content_type=exports.XLSX_MIME)
+        response = HttpResponse(imports.template_workbook(), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="mau-so-dang-ky-phuong-tien-do.xlsx"'
         return response
 

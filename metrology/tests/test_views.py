@@ -375,20 +375,6 @@ def test_request_flow_business_asks_and_officer_schedules(
     assert request.status == VerificationRequest.Status.SCHEDULED
 
 
-def test_excel_export_has_vietnamese_headers_and_only_visible_rows(
-    catalog_a, business_a, business_user_a, organization_factory, instrument_factory, client_for
-):
-    from openpyxl import load_workbook
-
-    instrument_factory(catalog_a, owner=business_a, serial="MINE-1")
-    instrument_factory(catalog_a, owner=organization_factory(catalog_a), serial="THEIRS-1")
-    response = client_for(business_user_a).get(reverse("metrology:instrument_export"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("STT", "Loại phương tiện đo", "Chủ sở hữu")
-    assert [r[6] for r in rows[1:]] == ["MINE-1"]
-
-
 def test_rule_added_from_the_catalog_page_applies_from_its_date(catalog_a, officer_a, client_for):
     with tenant_context(catalog_a):
         taximet = InstrumentType.objects.get(code="taximet")
