@@ -49,6 +49,8 @@ class AwardView(TenantPermissionRequiredMixin, View):
 
 
 class RoundListView(AwardView):
+    exportable = True
+
     def get(self, request):
         today = timezone.localdate()
         if request.GET.get("export") == "xlsx":
@@ -119,6 +121,7 @@ class RoundDetailView(AwardView):
 
 class CriteriaSetListView(AwardView):
     permission_required = "award.manage"
+    exportable = True
 
     def get(self, request):
         if request.GET.get("export") == "xlsx":
@@ -207,6 +210,8 @@ class ApplyView(AwardView):
 
 
 class ApplicationListView(AwardView):
+    exportable = True
+
     def get(self, request):
         form = forms.ApplicationFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}

@@ -44,6 +44,8 @@ class QmsView(TenantPermissionRequiredMixin, View):
 
 
 class AgencyListView(QmsView):
+    exportable = True
+
     def get(self, request):
         form = forms.AgencyFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
@@ -371,6 +373,8 @@ class ReviewDetailView(QmsView):
 
 
 class NonconformityListView(QmsView):
+    exportable = True
+
     def get(self, request):
         form = forms.NcFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
