@@ -285,3 +285,14 @@ def test_a_business_cannot_export_lists_it_cannot_open(catalog_a, business_user_
     client = client_for(business_user_a)
     for name in ("metrology:market_list", "metrology:campaign_list", "metrology:import_list"):
         assert client.get(reverse(name), {"export": "xlsx"}).status_code == 403, name
+
+
+def test_headers_stay_vietnamese_when_the_page_is_read_in_english(
+    catalog_a, officer_a, business_a, instrument_factory, client_for, settings
+):
+    instrument_factory(catalog_a, owner=business_a, serial="EN-1")
+    client = client_for(officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Export to Excel" in client.get(reverse("metrology:request_list")).content.decode()
+    rows = _export(client, "metrology:instrument_list")
+    assert rows[0][0] == "Loại phương tiện đo" and column(rows, "Trạng thái") == ["Đang sử dụng"]
