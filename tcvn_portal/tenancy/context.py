@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -97,6 +97,26 @@ def tenant_context(
             _state.reset(token)
             if connection.in_atomic_block and not connection.needs_rollback:
                 _push_to_database(previous)
+
+
+def activate(state: TenantState, *, push: bool = True) -> Token[TenantState | None]:
+    """Make `state` current inside an already open transaction, without a savepoint of its own.
+
+    `push=False` only when the database already holds the same setting: at the start of a transaction no
+    tenant and no user are set, since every set_config here ends with its transaction.
+    """
+    token = _state.set(state)
+    if push:
+        _push_to_database(state)
+    return token
+
+
+def deactivate(token: Token[TenantState | None], *, push: bool) -> None:
+    """Undo activate() (and anything set after it). `push=False` when the transaction ends right after, so
+    the database's setting dies with it and restoring it would be a wasted round trip."""
+    _state.reset(token)
+    if push and connection.in_atomic_block and not connection.needs_rollback:
+        _push_to_database(current_state())
 
 
 def set_active_state(state: TenantState) -> None:
