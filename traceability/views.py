@@ -452,7 +452,9 @@ class SeriesFileView(TenantPermissionRequiredMixin, View):
         field = {"csv": series.print_csv, "pdf": series.print_pdf}.get(kind)
         if not field:
             raise Http404
-        return FileResponse(field.open("rb"), as_attachment=True, filename=f"series-{series.pk}.{kind}")
+        # A large series' labels come as a zip of PDFs (printpack.CHUNK labels each): keep its extension.
+        extension = field.name.rsplit(".", 1)[-1]
+        return FileResponse(field.open("rb"), as_attachment=True, filename=f"series-{series.pk}.{extension}")
 
 
 # --- Anomalies ------------------------------------------------------------------------------------
