@@ -102,11 +102,14 @@ def request_series(tenant_id: int, quantity: int) -> dict:
 def series_state(tenant_id: int, series_id: int) -> dict:
     from tcvn_portal.tenancy.context import tenant_context
     from tcvn_portal.tenancy.models import Tenant
+    from traceability import printpack
     from traceability.models import StampSeries
 
     with tenant_context(Tenant.objects.get(pk=tenant_id)):
         series = StampSeries.objects.get(pk=series_id)
+        labels = printpack.progress(series_id)
         return {
+            "labels_done": labels[0] if labels else (series.quantity if series.print_pdf else 0),
             "status": series.status,
             "created_at": series.created_at.timestamp(),
             "issued_at": series.issued_at.timestamp() if series.issued_at else None,

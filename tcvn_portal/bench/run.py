@@ -3,7 +3,8 @@ HTTP on 127.0.0.1), measure, print one line per figure and a summary table, and 
 
 Environment: TCVN_PG_ADMIN_URL and REDIS_URL (scripts/services.sh); BENCH_SCALE (default 0.1, about ten
 minutes on a 2-core machine), BENCH_DB (tcvn_bench), BENCH_SECONDS per endpoint (8), BENCH_PORT (8765),
-BENCH_SERIES (1 000 000 stamps), BENCH_RESEED=1 to seed again a database already seeded at that scale.
+BENCH_SERIES (1 000 000 stamps), BENCH_PACK_SECONDS (60: how long the label PDFs are timed before their
+whole time is projected from their rate), BENCH_RESEED=1 to seed again a database seeded at that scale.
 """
 
 from __future__ import annotations
@@ -230,20 +231,43 @@ def load(port: int, paths: list[str], *, headers: dict, seconds: float) -> dict:
     }
 
 
-def issue_million(env: dict, tenant: int, quantity: int) -> dict:
-    """Series asked for through the service; the worker issues it, then builds the print pack."""
+def issue_million(env: dict, tenant: int, quantity: int, pack_seconds: float) -> dict:
+    """Series asked for through the service; the worker issues it, writes the CSV, then draws the label
+    PDFs. The labels are timed for `pack_seconds` after the CSV (or to the end, if sooner): their rate gives
+    the projected time of the whole pack, which at a million labels outlasts a bench run."""
     series = job(env, "request_series", tenant, quantity)["series_id"]
     started = time.monotonic()
-    issued = packed = None
+    issued = csv_at = None
+    labels_from = (0, 0.0)
     while time.monotonic() - started < 1800:
         state = job(env, "series_state", tenant, series)
+        now = time.monotonic()
         if issued is None and state["issued_at"]:
             issued = state["issued_at"] - state["created_at"]
-        if state["csv"]:
-            packed = time.monotonic() - started
-            return {"issue_seconds": issued, "pack_seconds": packed, "pdf": state["pdf"], "stamps": quantity}
+        if csv_at is None and state["csv"]:
+            csv_at, labels_from = now - started, (state["labels_done"], now)
+        if state["pdf"] or (csv_at is not None and now - labels_from[1] >= pack_seconds):
+            done, elapsed = state["labels_done"] - labels_from[0], now - labels_from[1]
+            rate = done / elapsed if elapsed > 0 else 0.0
+            return {
+                "issue_seconds": issued,
+                "csv_seconds": csv_at,
+                "pdf": state["pdf"],
+                "pack_seconds": now - started if state["pdf"] else None,
+                "labels_per_second": rate,
+                "projected_pack_seconds": csv_at + (quantity / rate if rate else float("inf")),
+                "stamps": quantity,
+            }
         time.sleep(1)
-    return {"issue_seconds": issued, "pack_seconds": None, "pdf": False, "stamps": quantity}
+    return {
+        "issue_seconds": issued,
+        "csv_seconds": csv_at,
+        "pdf": False,
+        "pack_seconds": None,
+        "labels_per_second": 0.0,
+        "projected_pack_seconds": None,
+        "stamps": quantity,
+    }
 
 
 def main() -> int:
@@ -252,6 +276,7 @@ def main() -> int:
     port = int(os.environ.get("BENCH_PORT", "8765"))
     seconds = float(os.environ.get("BENCH_SECONDS", "8"))
     quantity = int(os.environ.get("BENCH_SERIES", "1000000"))
+    pack_seconds = float(os.environ.get("BENCH_PACK_SECONDS", "60"))
     sys.path.insert(0, str(ROOT))
     env = environment(db, port)
     os.environ.update(
@@ -295,10 +320,15 @@ def main() -> int:
         for name in ("scan page", "certificate check"):
             figures[name]["ratio_to_trivial"] = figures[name]["rps"] / trivial
             log(f"{name} / trivial view: {figures[name]['ratio_to_trivial']:.2f}")
-        figures["stamps"] = row = issue_million(env, tenant, quantity)
+        figures["stamps"] = row = issue_million(env, tenant, quantity, pack_seconds)
         log(
-            f"issue {quantity:,} stamps: {row['issue_seconds']:.1f} s; print pack (CSV"
-            f"{' + PDF' if row['pdf'] else ''}) ready after {row['pack_seconds'] or float('nan'):.1f} s"
+            f"issue {quantity:,} stamps: {row['issue_seconds']:.1f} s; CSV after {row['csv_seconds']:.1f} s; "
+            f"labels {row['labels_per_second']:.0f}/s, whole print pack "
+            + (
+                f"built in {row['pack_seconds']:.0f} s"
+                if row["pdf"]
+                else f"projected at {row['projected_pack_seconds'] or float('nan'):.0f} s"
+            )
         )
     finally:
         servers.stop()
@@ -347,10 +377,14 @@ def summary(figures: dict) -> list[dict]:
             (stamps["issue_seconds"] or 1e9) < TARGETS["issue_seconds"],
         ),
         row(
-            "print pack",
-            f"{stamps['pack_seconds'] or float('nan'):.1f} s" + (" (CSV+PDF)" if stamps["pdf"] else " (CSV)"),
+            "print pack (CSV + label PDFs)",
+            (
+                f"{stamps['pack_seconds']:.0f} s"
+                if stamps["pdf"]
+                else f"{(stamps['projected_pack_seconds'] or float('nan')) / 60:.0f} min (projected)"
+            ),
             "(reported)",
-            stamps["pack_seconds"] is not None,
+            stamps["csv_seconds"] is not None,
         ),
         row("annual report time", f"{report['seconds']:.1f} s", "< 30 s", report["seconds"] < 30),
         row(
