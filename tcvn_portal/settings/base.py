@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tcvn_portal.attachments",
     "tcvn_portal.notifications",
     "tcvn_portal.reports",
+    "tcvn_portal.outbox",
     "inspections",
     "metrology",
     "iso_qms",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Opens the request's transaction and sets the tenant for RLS; everything below runs inside it.
     "tcvn_portal.tenancy.middleware.TenantMiddleware",
+    # A cache invalidation that failed: 503 "try again", the transaction rolled back.
+    "tcvn_portal.outbox.middleware.CacheUnavailableMiddleware",
     "tcvn_portal.accounts.middleware.RequireMfaForOfficialsMiddleware",
 ]
 
@@ -131,7 +134,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Reads degrade to misses while Redis is down; invalidations never fail silently.
+            "BACKEND": "tcvn_portal.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tcvn",
         }
@@ -159,7 +163,9 @@ if CELERY_BROKER_URL == "filesystem://":
     }
 else:
     # Longer than the longest task, so a task acknowledged late is not handed out twice meanwhile.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
+    # socket_connect_timeout: a request publishing to a broker that does not answer waits 2 s, then the
+    # task goes to the outbox (tcvn_portal/outbox).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600, "socket_connect_timeout": 2}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -22,13 +22,17 @@ TCVN_PG_ADMIN_URL = _pg
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "tcvn_portal.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"tcvn-test-{TEST_DATABASE_NAME}",
     }
 }
 CELERY_BROKER_URL = REDIS_URL
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "global_keyprefix": f"{TEST_DATABASE_NAME}:"}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "global_keyprefix": f"{TEST_DATABASE_NAME}:",
+    "socket_connect_timeout": 2,
+}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

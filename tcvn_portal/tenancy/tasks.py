@@ -4,6 +4,7 @@
     def send_reminder(*, instrument_id: int) -> None: ...
 
     send_reminder.delay_for(tenant, instrument_id=5)   # queued after the caller's transaction commits
+                                                       # (kept in the outbox while the broker is down)
 
 The task receives `tenant_id` in its kwargs and runs inside tenant_context(tenant), so both the
 scoped managers and PostgreSQL RLS see that tenant and no other; the ContextVar is reset afterwards,
@@ -25,9 +26,16 @@ class TenantTask(Task):
     abstract = True
 
     def delay_for(self, tenant, **kwargs: Any) -> None:
-        """Queue the task for `tenant` once the current transaction commits."""
+        """Queue the task for `tenant` once the current transaction commits.
+
+        Published through the outbox: if the broker is down the task is stored and published later,
+        so the caller's request still succeeds and nothing is lost (tcvn_portal/outbox).
+        """
+        from tcvn_portal.outbox.services import publish
+
         tenant_id = tenant.pk if hasattr(tenant, "pk") else int(tenant)
-        transaction.on_commit(lambda: self.apply_async(kwargs={**kwargs, "tenant_id": tenant_id}))
+        payload = {**kwargs, "tenant_id": tenant_id}
+        transaction.on_commit(lambda: publish(task_name=self.name, kwargs=payload))
 
 
 def tenant_task(**options: Any):

@@ -3,6 +3,7 @@ so that stopping them never touches the machine's servers or another test's."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -11,10 +12,13 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.celery_fixtures import WorkerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -206,3 +210,152 @@ class Gunicorn:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=20)
+
+
+# --- A Celery worker of our own: its broker, queues, pool and task limits set by the test ------------
+
+_FAULT_WORKER_SCRIPT = """
+import json
+import os
+
+import django
+from django.conf import settings
+
+settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+settings.EMAIL_FILE_PATH = os.environ["TCVN_TEST_EMAIL_DIR"]
+django.setup()
+import weasyprint  # noqa: E402
+
+# The test hook for an overlong render: every PDF takes this many seconds more (WeasyPrint's own entry).
+_slow = float(os.environ.get("TCVN_FAULT_SLOW_PDF", "0"))
+if _slow:
+    import time
+
+    _write_pdf = weasyprint.HTML.write_pdf
+
+    def _slow_write_pdf(self, *args, **kwargs):
+        time.sleep(_slow)
+        return _write_pdf(self, *args, **kwargs)
+
+    weasyprint.HTML.write_pdf = _slow_write_pdf
+
+from tcvn_portal.celery import app
+
+app.conf.broker_transport_options = {
+    **app.conf.broker_transport_options, **json.loads(os.environ["TCVN_FAULT_TRANSPORT"])
+}
+app.worker_main(["worker", *json.loads(os.environ["TCVN_FAULT_WORKER_ARGS"]), "--loglevel=INFO",
+                 "--without-mingle", "--without-gossip", "--without-heartbeat",
+                 "--hostname=tcvn-fault-%h-" + str(os.getpid())])
+"""
+
+
+class FaultWorker(WorkerProcess):
+    """`celery worker` in a process of its own, like tests/celery_fixtures.WorkerProcess, with:
+    `redis_url` (broker and cache; the test's Redis by default), `pool` ("solo" or "prefork": only prefork
+    enforces time limits), `queues`, and `transport` options merged into the broker's (e.g. a short
+    visibility_timeout, so that a killed worker's task is handed out again within seconds);
+    `slow_pdf` seconds added to every PDF render."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        redis_url: str | None = None,
+        pool: str = "solo",
+        queues: str = "celery,reports",
+        transport: dict | None = None,
+        slow_pdf: float = 0,
+    ) -> None:
+        super().__init__(directory)
+        self.redis_url = redis_url
+        self.args = [f"--pool={pool}", "--concurrency=1", f"--queues={queues}"]
+        self.transport = transport or {}
+        self.slow_pdf = slow_pdf
+
+    def start(self, *, timeout: float = 60.0) -> None:
+        env = {
+            **os.environ,
+            "TCVN_TEST_EMAIL_DIR": str(self.email_dir),
+            "PYTHONUNBUFFERED": "1",
+            "TCVN_FAULT_WORKER_ARGS": json.dumps(self.args),
+            "TCVN_FAULT_TRANSPORT": json.dumps(self.transport),
+            "TCVN_FAULT_SLOW_PDF": str(self.slow_pdf),
+        }
+        env.setdefault("DJANGO_SETTINGS_MODULE", "tcvn_portal.settings.test")
+        if self.redis_url:
+            env["REDIS_URL"] = self.redis_url
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 — our own interpreter and script
+                [sys.executable, "-c", _FAULT_WORKER_SCRIPT],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+
+        def ready() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError(f"worker exited early:\n{self.log_path.read_text()[offset:]}")
+            return b" ready." in self.log_path.read_bytes()[offset:]
+
+        wait_for(ready, timeout=timeout, interval=0.1)
+
+
+@pytest.fixture
+def fault_workers(transactional_db, tmp_path):
+    """Makes FaultWorkers: `fault_workers(name, **options)`; each still running is stopped at the end."""
+    from tcvn_portal.celery import app
+
+    app.control.purge()
+    made: list[FaultWorker] = []
+
+    def make(name: str = "worker", **options) -> FaultWorker:
+        worker = FaultWorker(tmp_path / name, **options)
+        made.append(worker)
+        return worker
+
+    yield make
+    for worker in made:
+        worker.stop()
+
+
+# --- Talking to a portal under gunicorn as a browser would: cookies and the CSRF token -------------
+
+
+class Browser:
+    def __init__(self, base_url: str, cookies: dict[str, str] | None = None) -> None:
+        self.base_url = base_url
+        self.cookies = dict(cookies or {})
+
+    def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, str, dict]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body, method=method)  # noqa: S310
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if body is not None:
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            response = opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _sep, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status if hasattr(response, "status") else response.code, response.read().decode(
+            errors="replace"
+        ), dict(response.headers)
+
+    def get(self, path: str) -> tuple[int, str, dict]:
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict) -> tuple[int, str, dict]:
+        if "csrftoken" not in self.cookies:
+            self.get(path)
+        return self.request("POST", path, {**data, "csrfmiddlewaretoken": self.cookies["csrftoken"]})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
