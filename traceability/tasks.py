@@ -16,7 +16,9 @@ def issue_series(*, series_id: int) -> None:
         services.issue_stamps(series=series)
 
 
-@tenant_task(time_limit=3600, soft_time_limit=3300)
+# A million labels take about 40 minutes on an idle core (printpack.py); the limit leaves room for a busy
+# one and stays under the broker's 3-hour visibility timeout, so the task is never handed out twice.
+@tenant_task(time_limit=9000, soft_time_limit=8700)
 def build_print_pack(*, series_id: int) -> None:
     from . import printpack
 
