@@ -58,3 +58,27 @@ def log_in(live_server):
         page.wait_for_load_state()
 
     return run
+
+
+def wait_for_js(page, expression: str, *, timeout: int = 15_000) -> None:
+    """Polls a JavaScript expression until it is true.
+
+    Playwright's wait_for_function evaluates its predicate with eval() inside the page, which our
+    Content-Security-Policy (no 'unsafe-eval') rightly refuses; page.evaluate goes through the DevTools
+    protocol instead, so the pages are tested under the same policy as in production.
+    """
+    import time
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError:
+            # The page reloaded itself (a progress page does) between two polls: ask the new one.
+            page.wait_for_load_state()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} ms: {expression}")
+        page.wait_for_timeout(100)

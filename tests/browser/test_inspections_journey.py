@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from inspections.tests.conftest import world  # noqa: F401  (the province, team and decision)
 from inspections.tests.test_views import _png
 from tests.accounts.helpers import enrol_totp
+from tests.browser.conftest import wait_for_js
 
 pytestmark = [pytest.mark.browser]
 
@@ -46,7 +47,7 @@ def test_inspector_records_on_a_phone_and_the_team_lead_approves(
     phone.wait_for_selector("#inspection-form")
     phone.check("input[type=radio][value=no] >> nth=0")
     phone.fill("textarea[name=findings]", "Hàng nhập khẩu không có nhãn phụ tiếng Việt")
-    phone.wait_for_function("document.querySelector('#autosave-status').textContent.includes('Đã lưu nháp')")
+    wait_for_js(phone, "document.querySelector('#autosave-status').textContent.includes('Đã lưu nháp')")
     phone.click("#inspection-form button[type=submit]")
     assert "Hàng nhập khẩu không có nhãn phụ tiếng Việt" in phone.inner_text("main")
     inspection_url = phone.url
@@ -119,13 +120,13 @@ def test_draft_typed_while_offline_is_kept_on_the_phone_and_sent_when_back_onlin
 
     context.set_offline(True)
     phone.fill("textarea[name=notes]", "Ghi trong lúc mất sóng ở chợ")
-    phone.wait_for_function("document.querySelector('#autosave-status').textContent.includes('Mất kết nối')")
+    wait_for_js(phone, "document.querySelector('#autosave-status').textContent.includes('Mất kết nối')")
     # The page is closed while offline; the typed text survives in the phone's storage.
     phone.close()
     context.set_offline(False)
     phone = context.new_page()
     phone.goto(f"{live_server.url}/inspections/{inspection.pk}/edit/")
-    phone.wait_for_function("document.querySelector('#autosave-status').textContent.includes('Đã lưu nháp')")
+    wait_for_js(phone, "document.querySelector('#autosave-status').textContent.includes('Đã lưu nháp')")
     assert phone.input_value("textarea[name=notes]") == "Ghi trong lúc mất sóng ở chợ"
     with tenant_context(world.tenant):
         assert Inspection.objects.get(pk=inspection.pk).notes == "Ghi trong lúc mất sóng ở chợ"

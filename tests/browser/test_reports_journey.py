@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.accounts.helpers import enrol_totp
+from tests.browser.conftest import wait_for_js
 from tests.fixtures import create_member
 from tests.reports.conftest import LAST_YEAR, Province, early, reports_worker  # noqa: F401  (fixture)
 
@@ -38,7 +39,7 @@ def test_manager_watches_the_progress_bar_and_downloads_the_report(
     # The bar starts below 100 (or has just finished) and the script moves it to the end.
     start = int(page.eval_on_selector("progress", "bar => bar.value"))
     assert 0 <= start <= 100
-    page.wait_for_function("document.querySelector('progress').value === 100", timeout=90_000)
+    wait_for_js(page, "document.querySelector('progress').value === 100", timeout=90_000)
     link = page.locator("[data-download] a[download]")
     link.wait_for(state="visible")
     assert "100 %" in page.inner_text("[data-percent]")

@@ -7,6 +7,7 @@ import pytest
 
 from tcvn_portal.tenancy.roles import Role
 from tests.accounts.helpers import enrol_totp
+from tests.browser.conftest import wait_for_js
 from traceability.tests.factories import make_product
 
 pytestmark = [pytest.mark.browser]
@@ -43,8 +44,10 @@ def test_business_applies_official_approves_stamps_issued_and_a_phone_checks_the
     page.click("table a >> nth=0")
     page.fill("input[name=quantity]", "10")
     page.click("button:has-text('Phát hành tem')")
-    page.wait_for_function(
-        "document.querySelector('#series-status').textContent.includes('chưa kích hoạt')", timeout=30_000
+    wait_for_js(
+        page,
+        "document.querySelector('#series-status').textContent.includes('chưa kích hoạt')",
+        timeout=30_000,
     )
     page.reload()
     page.click("button:has-text('Kích hoạt tem')")
