@@ -70,6 +70,7 @@ def request_annual_report(*, year: int, actor, regenerate: bool = False) -> tupl
     built by a task on the "reports" queue once this transaction commits.
     """
     year = check_year(year)
+    fail_stalled_reports()
     digest = figures_hash(report_sections(year=year))
     existing = (
         AnnualReport.objects.filter(year=year, figures_hash=digest)
@@ -92,6 +93,32 @@ def request_annual_report(*, year: int, actor, regenerate: bool = False) -> tupl
 
     build_annual_report.delay_for(context.require_tenant_id(), report_id=report.pk)
     return report, True
+
+
+def fail_stalled_reports() -> int:
+    """Marks failed the reports still unfinished long after a build would have been killed.
+
+    A build past its soft limit marks itself failed; one killed at the hard limit (or lost with its
+    worker) cannot, so it is found here: by then no worker can still be building it.
+    """
+    from .tasks import REPORT_TIME_LIMIT
+
+    cutoff = timezone.now() - dt.timedelta(seconds=REPORT_TIME_LIMIT + STALL_GRACE_SECONDS)
+    stalled = list(
+        AnnualReport.objects.filter(
+            status__in=[AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING], requested_at__lt=cutoff
+        )
+    )
+    for report in stalled:
+        report.status = AnnualReport.Status.FAILED
+        report.error = str(_("The build did not finish within its time limit. Ask for the report again."))
+        report.finished_at = timezone.now()
+        report.save(update_fields=["status", "error", "finished_at"])
+    return len(stalled)
+
+
+# Time a queued build may wait for a free worker before its hard limit even starts counting.
+STALL_GRACE_SECONDS = 15 * 60
 
 
 def progress_key(report: AnnualReport) -> str:

@@ -120,6 +120,8 @@ class AnnualReportProgressView(TenantPermissionRequiredMixin, View):
 
     def get(self, request, pk: int):
         report = get_object_or_404(AnnualReport.objects, pk=pk)
+        if not report.is_finished and services.fail_stalled_reports():
+            report.refresh_from_db()
         return JsonResponse(_progress(report))
 
 

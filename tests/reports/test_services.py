@@ -100,3 +100,30 @@ def test_a_failed_build_is_marked_failed_instead_of_raising(tenant_a, manager_a,
         charts.charts_for = original
     assert report.status == AnnualReport.Status.FAILED
     assert "drawing failed" in report.error
+
+
+def test_a_build_killed_at_its_hard_limit_is_failed_later_and_can_be_asked_for_again(
+    province_a, tenant_a, manager_a, client_for
+):
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tcvn_portal.reports.tasks import REPORT_TIME_LIMIT
+
+    province_a.outreach(early(LAST_YEAR), attendance=30)
+    with tenant_context(tenant_a):
+        lost, _ = services.request_annual_report(year=LAST_YEAR, actor=manager_a)
+        # Its worker was killed at the hard limit: nothing ever marked it finished.
+        long_ago = timezone.now() - dt.timedelta(
+            seconds=REPORT_TIME_LIMIT + services.STALL_GRACE_SECONDS + 60
+        )
+        AnnualReport.objects.filter(pk=lost.pk).update(requested_at=long_ago)
+    progress = client_for(manager_a).get(reverse("reports:annual_progress", args=[lost.pk])).json()
+    assert progress["failed"] and progress["percent"] == 100
+    with tenant_context(tenant_a):
+        lost.refresh_from_db()
+        assert lost.status == AnnualReport.Status.FAILED and "thời hạn" in lost.error
+        again, created = services.request_annual_report(year=LAST_YEAR, actor=manager_a)
+    assert created and again.version == lost.version + 1
