@@ -1,6 +1,8 @@
 """Test database: created fresh with the owner and app roles, migrated as the owner; tests connect as
 the app role, so PostgreSQL's row-level security is in force under every test."""
 
+import shutil
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -15,6 +17,8 @@ pytest_plugins = ["tests.fixtures", "tests.celery_fixtures"]
 def django_db_setup(django_db_blocker):
     admin_url = settings.TCVN_PG_ADMIN_URL
     name = settings.TEST_DATABASE_NAME
+    # A fresh database restarts its ids: files stored by an earlier run under the same ids must go too.
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     with django_db_blocker.unblock():
         for conn in connections.all():
             conn.close()

@@ -21,6 +21,7 @@ from itertools import islice
 import qrcode
 from django.core.cache import cache
 from django.core.files import File
+from django.utils import translation
 from django.utils.translation import gettext as _
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
@@ -68,7 +69,15 @@ def stamp_rows(series: StampSeries) -> Iterator[tuple[int, str, str]]:
 
 
 def build(*, series: StampSeries) -> StampSeries:
-    """Writes the CSV, then the label sheets, to storage under the tenant; idempotent (a rerun rewrites)."""
+    """Writes the CSV, then the label sheets, to storage under the tenant; idempotent (a rerun rewrites).
+
+    The labels are printed for Vietnamese buyers, whatever language the worker happens to be in.
+    """
+    with translation.override("vi"):
+        return _build(series=series)
+
+
+def _build(*, series: StampSeries) -> StampSeries:
     series = StampSeries.objects.select_related("batch__product__owner").get(pk=series.pk)
     with tempfile.TemporaryFile("w+b") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
