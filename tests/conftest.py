@@ -31,3 +31,13 @@ def django_db_setup(django_db_blocker):
     with django_db_blocker.unblock():
         for conn in connections.all():
             conn.close()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_between_tests():
+    """A request in English leaves English active on the thread; every test starts in the default."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
