@@ -1,7 +1,7 @@
 """Load: the public scan page held at 200 concurrent clients for 60 s through gunicorn, with officials'
 pages at 20 concurrent users meanwhile; no error, and every scan answered is a scan recorded.
 
-Only in `make fuzz` (TCVN_LOAD=1; it takes minutes). Loopback only, bounded in clients and time:
+Only in `make fuzz` (marked `load`, deselected from `make test`; it takes minutes). Loopback only, bounded in clients and time:
 TCVN_LOAD_CLIENTS, TCVN_LOAD_OFFICIALS and TCVN_LOAD_SECONDS override 200, 20 and 60.
 """
 
@@ -23,7 +23,8 @@ from .conftest import seed_every_app
 from .test_baseline import plain_get_routes
 
 pytestmark = [
-    pytest.mark.skipif(not os.environ.get("TCVN_LOAD"), reason="the load test runs in `make fuzz`"),
+    # Minutes of load: deselected from `make test` by pyproject's addopts, selected by `make fuzz`.
+    pytest.mark.load,
     pytest.mark.django_db(transaction=True),
 ]
 
