@@ -37,10 +37,6 @@ OUR_APPS = ("tcvn_portal", "inspections", "metrology", "iso_qms", "traceability"
 # Values for URL arguments of list pages (a list of catalogs by name).
 SAMPLE_KWARGS: dict[str, list[str]] = {"catalog": ["legal-bases", "checklist"]}
 
-# Lists whose export or marker is still to come (a strict xfail each: the day one exports and says
-# `exportable = True`, its test passes, which fails here until the entry is removed). None is left.
-PENDING: dict[str, str] = {}
-
 # The order in which roles are tried: the first one the page lets in opens it.
 ROLES = [
     Role.TENANT_ADMIN,
@@ -110,14 +106,7 @@ def _urls(route: Route) -> list[str]:
 
 
 def _params(routes):
-    return [
-        pytest.param(
-            r,
-            id=r.name,
-            marks=[pytest.mark.xfail(strict=True, reason=PENDING[r.name])] if r.name in PENDING else [],
-        )
-        for r in routes
-    ]
+    return [pytest.param(r, id=r.name) for r in routes]
 
 
 @pytest.fixture
@@ -195,7 +184,6 @@ def test_the_walk_finds_the_lists_we_know():
         "iso_qms:round_list",
         "iso_qms:criteria_list",
         "iso_qms:application_list",
-        *PENDING,
     }
     assert known <= names, known - names
 
