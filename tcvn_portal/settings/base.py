@@ -216,6 +216,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "TCVN Portal"
+# One 30-second step either side (RFC 6238 §5.2): a code typed as the step turns is not refused.
+MFA_TOTP_TOLERANCE = 1
 # Officials must enrol TOTP before they reach any page; the demo may turn this off.
 TCVN_REQUIRE_MFA_FOR_OFFICIALS = env_bool("TCVN_REQUIRE_MFA_FOR_OFFICIALS", True)
 

@@ -1,7 +1,8 @@
 """Load: the public scan page held at 200 concurrent clients for 60 s through gunicorn, with officials'
 pages at 20 concurrent users meanwhile; no error, and every scan answered is a scan recorded.
 
-Only in `make fuzz` (marked `load`, deselected from `make test`; it takes minutes). Loopback only, bounded in clients and time:
+Only in `make fuzz` (marked `load`, deselected from `make test`; it takes minutes). Loopback only,
+bounded in clients and time:
 TCVN_LOAD_CLIENTS, TCVN_LOAD_OFFICIALS and TCVN_LOAD_SECONDS override 200, 20 and 60.
 """
 
