@@ -566,38 +566,50 @@ class TypeDetailView(TenantPermissionRequiredMixin, View):
         return self.get(request, pk, form=form, status=400)
 
 
-class TypeEditView(TenantPermissionRequiredMixin, View):
+class _EditView(TenantPermissionRequiredMixin, View):
+    """Create or edit one catalog record through its service: the form page, errors from the service
+    shown on the form, a success message and the record's page after saving. A subclass defines
+    get_object(pk) over its scoped queryset and save(form), which calls its service."""
+
+    form_class: type
+    title: str
+    list_url_name: str
+    detail_url_name: str
+    success_message: str
+
+    def get(self, request, pk: int | None = None):
+        return self.render(self.form_class(instance=self.get_object(pk)))
+
+    def post(self, request, pk: int | None = None):
+        form = self.form_class(request.POST, instance=self.get_object(pk))
+        if form.is_valid():
+            try:
+                self.save(form)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.detail_url_name, pk=form.instance.pk)
+        return self.render(form, status=400)
+
+    def render(self, form, status=200):
+        context = {"form": form, "title": self.title, "cancel_url": reverse(self.list_url_name)}
+        return render(self.request, "metrology/form_page.html", context, status=status)
+
+
+class TypeEditView(_EditView):
     permission_required = "metrology.catalog.change"
+    form_class = InstrumentTypeForm
+    title = gettext_lazy("Instrument type")
+    list_url_name = "metrology:type_list"
+    detail_url_name = "metrology:type_detail"
+    success_message = gettext_lazy("The instrument type was saved.")
 
     def get_object(self, pk):
         return get_object_or_404(InstrumentType.objects, pk=pk) if pk else InstrumentType()
 
-    def get(self, request, pk: int | None = None):
-        return self.render(InstrumentTypeForm(instance=self.get_object(pk)))
-
-    def post(self, request, pk: int | None = None):
-        form = InstrumentTypeForm(request.POST, instance=self.get_object(pk))
-        if form.is_valid():
-            try:
-                services.save_instrument_type(instrument_type=form.instance, actor=request.user)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The instrument type was saved."))
-                return redirect("metrology:type_detail", pk=form.instance.pk)
-        return self.render(form, status=400)
-
-    def render(self, form, status=200):
-        return render(
-            self.request,
-            "metrology/form_page.html",
-            {
-                "form": form,
-                "title": _("Instrument type"),
-                "cancel_url": reverse("metrology:type_list"),
-            },
-            status=status,
-        )
+    def save(self, form) -> None:
+        services.save_instrument_type(instrument_type=form.instance, actor=self.request.user)
 
 
 # --- Markets and campaigns ----------------------------------------------------------------------
@@ -630,38 +642,19 @@ class MarketDetailView(TenantPermissionRequiredMixin, View):
         return render(request, "metrology/market_detail.html", {"market": market, "scales": scales})
 
 
-class MarketEditView(TenantPermissionRequiredMixin, View):
+class MarketEditView(_EditView):
     permission_required = "metrology.market.change"
+    form_class = MarketForm
+    title = gettext_lazy("Market")
+    list_url_name = "metrology:market_list"
+    detail_url_name = "metrology:market_detail"
+    success_message = gettext_lazy("The market was saved.")
 
     def get_object(self, pk):
         return get_object_or_404(Market.objects, pk=pk, archived_at__isnull=True) if pk else Market()
 
-    def get(self, request, pk: int | None = None):
-        return self.render(MarketForm(instance=self.get_object(pk)))
-
-    def post(self, request, pk: int | None = None):
-        form = MarketForm(request.POST, instance=self.get_object(pk))
-        if form.is_valid():
-            try:
-                services.save_market(market=form.instance, actor=request.user)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The market was saved."))
-                return redirect("metrology:market_detail", pk=form.instance.pk)
-        return self.render(form, status=400)
-
-    def render(self, form, status=200):
-        return render(
-            self.request,
-            "metrology/form_page.html",
-            {
-                "form": form,
-                "title": _("Market"),
-                "cancel_url": reverse("metrology:market_list"),
-            },
-            status=status,
-        )
+    def save(self, form) -> None:
+        services.save_market(market=form.instance, actor=self.request.user)
 
 
 class CampaignListView(TenantPermissionRequiredMixin, View):
@@ -709,39 +702,20 @@ class CampaignDetailView(TenantPermissionRequiredMixin, View):
         )
 
 
-class CampaignEditView(TenantPermissionRequiredMixin, View):
+class CampaignEditView(_EditView):
     permission_required = "metrology.market.change"
+    form_class = CampaignForm
+    title = gettext_lazy("Verification campaign")
+    list_url_name = "metrology:campaign_list"
+    detail_url_name = "metrology:campaign_detail"
+    success_message = gettext_lazy("The campaign was saved.")
 
     def get_object(self, pk):
         return get_object_or_404(Campaign.objects, pk=pk, archived_at__isnull=True) if pk else Campaign()
 
-    def get(self, request, pk: int | None = None):
-        return self.render(CampaignForm(instance=self.get_object(pk)))
-
-    def post(self, request, pk: int | None = None):
-        form = CampaignForm(request.POST, instance=self.get_object(pk))
-        if form.is_valid():
-            try:
-                services.save_campaign(
-                    campaign=form.instance, actor=request.user, markets=form.cleaned_data["markets"]
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("The campaign was saved."))
-                return redirect("metrology:campaign_detail", pk=form.instance.pk)
-        return self.render(form, status=400)
-
-    def render(self, form, status=200):
-        return render(
-            self.request,
-            "metrology/form_page.html",
-            {
-                "form": form,
-                "title": _("Verification campaign"),
-                "cancel_url": reverse("metrology:campaign_list"),
-            },
-            status=status,
+    def save(self, form) -> None:
+        services.save_campaign(
+            campaign=form.instance, actor=self.request.user, markets=form.cleaned_data["markets"]
         )
 
 
