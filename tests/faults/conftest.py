@@ -159,9 +159,12 @@ def redis_server(tmp_path):
 
 
 class Gunicorn:
-    """The portal under gunicorn with the given environment, on a loopback port."""
+    """The portal under gunicorn with the given environment, on a loopback port; `workers=None` leaves
+    the number to a config file given in `extra` (`-c docker/gunicorn.conf.py`)."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 1, extra: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, workers: int | None = 1, extra: tuple[str, ...] = ()
+    ) -> None:
         self.port = free_port()
         self.log = log
         ours = ("DJANGO_", "DATABASE_", "REDIS_", "TCVN_", "CELERY_")
@@ -181,10 +184,7 @@ class Gunicorn:
                     "tcvn_portal.wsgi",
                     "-b",
                     f"127.0.0.1:{self.port}",
-                    "-w",
-                    str(self.workers),
-                    "--timeout",
-                    "60",
+                    *(("-w", str(self.workers), "--timeout", "60") if self.workers else ()),
                     *self.extra,
                 ],
                 cwd=ROOT,
@@ -343,9 +343,11 @@ class Browser:
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _sep, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response.status if hasattr(response, "status") else response.code, response.read().decode(
-            errors="replace"
-        ), dict(response.headers)
+        return (
+            response.status if hasattr(response, "status") else response.code,
+            response.read().decode(errors="replace"),
+            dict(response.headers),
+        )
 
     def get(self, path: str) -> tuple[int, str, dict]:
         return self.request("GET", path)
