@@ -81,6 +81,20 @@ def test_api_docs_start_without_inline_script(client_for, role_users):
     assert not INLINE_SCRIPT.search(client.get("/api/redoc/").content.decode())
 
 
+def test_redoc_page_alone_allows_styles_carrying_its_nonce(client_for, role_users):
+    client = client_for(role_users["tenant_admin"])
+    response = client.get("/api/redoc/")
+    page = response.content.decode()
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r'data-nonce="([^"]+)"', page).group(1)
+    assert f"style-src 'self' 'nonce-{nonce}'" in policy and "worker-src 'self' blob:" in policy
+    assert "unsafe-inline" not in policy and not INLINE_SCRIPT.search(page) and not INLINE_STYLE.search(page)
+    # A nonce per response, and no other page allows one.
+    assert nonce not in client.get("/api/redoc/")["Content-Security-Policy"]
+    other = client.get("/dashboard/")["Content-Security-Policy"]
+    assert "nonce-" not in other and "blob:" not in other
+
+
 def test_public_scan_page_carries_the_csp_and_its_own_stylesheet(client):
     response = client.get("/01/08935049500121/10/LOT-1/21/NOT-A-REAL-CODE")
     assert response.status_code in (200, 404)
