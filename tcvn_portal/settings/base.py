@@ -82,6 +82,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tcvn_portal.urls"
 WSGI_APPLICATION = "tcvn_portal.wsgi.application"
 
+# Selects and inputs drawn in Python (same markup): a hundred-commune filter cost more than its table.
+FORM_RENDERER = "tcvn_portal.core.renderers.PortalFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
