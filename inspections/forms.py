@@ -6,8 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from tcvn_portal.core.fields import LabelledModelChoiceField
 from tcvn_portal.tenancy.models import Commune, Membership, Organization
 
 from . import selectors
@@ -51,7 +54,9 @@ def officials_queryset():
     return get_user_model().objects.filter(pk__in=user_ids).order_by("full_name", "email")
 
 
-class OfficialChoiceField(forms.ModelChoiceField):
+class OfficialChoiceField(LabelledModelChoiceField):
+    label_expression = Coalesce(NullIf(F("full_name"), Value("")), F("email"), output_field=CharField())
+
     def label_from_instance(self, obj):
         return getattr(obj, "full_name", "") or obj.email
 
@@ -293,7 +298,7 @@ class InspectionFilterForm(forms.Form):
     inspector = OfficialChoiceField(
         label=_("Inspector"), required=False, queryset=None, empty_label=_("All inspectors")
     )
-    commune = forms.ModelChoiceField(
+    commune = LabelledModelChoiceField(
         label=_("Commune"), required=False, queryset=None, empty_label=_("All communes")
     )
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tcvn_portal.core.fields import LabelledModelChoiceField
 from tcvn_portal.tenancy.models import Commune, Organization
 
 from . import selectors
@@ -102,7 +103,7 @@ class InstrumentFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + list(Instrument.Status.choices)
     )
-    commune = forms.ModelChoiceField(
+    commune = LabelledModelChoiceField(
         label=_("Commune"), required=False, queryset=Commune.objects.none(), empty_label=_("All")
     )
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tcvn_portal.core.fields import LabelledModelChoiceField
 from tcvn_portal.tenancy.models import Commune
 
 from .figures.base import PERIODS
@@ -20,7 +21,7 @@ def year_choices() -> list[tuple[int, int]]:
 class StatisticsFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, choices=year_choices)
     period = forms.ChoiceField(label=_("Period"), required=False, choices=list(PERIODS.items()))
-    commune = forms.ModelChoiceField(
+    commune = LabelledModelChoiceField(
         label=_("Commune"), required=False, empty_label=_("Whole province"), queryset=Commune.objects.all()
     )
 

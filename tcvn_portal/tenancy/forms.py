@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tcvn_portal.core.fields import LabelledModelChoiceField
+
 from .models import Commune, Organization
 
 
@@ -35,7 +37,7 @@ class OrganizationFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All"))] + list(Organization.Kind.choices)
     )
-    commune = forms.ModelChoiceField(
+    commune = LabelledModelChoiceField(
         label=_("Commune"), required=False, queryset=Commune.objects.none(), empty_label=_("All")
     )
 

@@ -6,8 +6,12 @@ tenant, refuses to save across tenants and is queried through a manager that see
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from tcvn_portal.core.text import fold
@@ -65,6 +69,12 @@ class TenantScopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):
         return super().get_queryset().filter(tenant_id=ActiveTenantId())
 
 
+@cache
+def choice_labels(field) -> dict:
+    """The field's choices as {value: lazy label}; only the values are hashed, so nothing is translated."""
+    return {make_hashable(value): label for value, label in field.flatchoices}
+
+
 class TenantOwnedModel(models.Model):
     tenant = models.ForeignKey(
         Tenant, on_delete=models.PROTECT, editable=False, related_name="+", verbose_name=_("tenant")
@@ -91,6 +101,12 @@ class TenantOwnedModel(models.Model):
                 f"{type(self).__name__} of tenant {self.tenant_id} saved under tenant {active}"
             )
         super().save(*args, **kwargs)
+
+    def _get_FIELD_display(self, field):
+        # Django rebuilds a dict of the field's choices on every call and hashes (so translates) each
+        # label: a 25-row list with three choice columns paid some 600 translations. One label per call.
+        value = getattr(self, field.attname)
+        return force_str(choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
     @classmethod
     def from_db(cls, db, field_names, values):

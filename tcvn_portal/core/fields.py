@@ -1,0 +1,30 @@
+"""Form fields shared by the domains."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import F
+from django.forms.models import ModelChoiceIterator
+
+
+class LabelRowsIterator(ModelChoiceIterator):
+    """Options from (pk, label) rows: a select of a province's communes or officials builds no model
+    instance per option, which cost more than the list the select filters."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list("pk", self.field.label_expression).iterator()
+
+
+class LabelledModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are labelled by `label_expression`, read with the primary key;
+    validation still looks the chosen row up in the queryset."""
+
+    iterator = LabelRowsIterator
+    label_expression = F("name")
+
+    def __init__(self, *args, label_expression=None, **kwargs):
+        if label_expression is not None:
+            self.label_expression = label_expression
+        super().__init__(*args, **kwargs)
