@@ -116,21 +116,19 @@ def largest_tenant(env: dict) -> int:
 
 
 class Servers:
-    """gunicorn (2 × cores + 1 sync workers) and a Celery worker on both queues, as in production."""
+    """gunicorn with the production configuration (docker/gunicorn.conf.py: threaded workers, keep-alive)
+    and a Celery worker on both queues, as in production."""
 
     def __init__(self, env: dict, port: int) -> None:
         logs = ROOT / "var" / "bench"
-        workers = str(2 * (os.cpu_count() or 1) + 1)
         self.web = subprocess.Popen(  # noqa: S603  (our own commands)
             [
                 str(ROOT / ".venv/bin/gunicorn"),
                 "tcvn_portal.wsgi",
+                "--config",
+                str(ROOT / "docker" / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{port}",
-                "--workers",
-                workers,
-                "--timeout",
-                "120",
                 "--error-logfile",
                 str(logs / "gunicorn.log"),
             ],
