@@ -317,7 +317,15 @@ class Inspection(SearchableMixin, TenantOwnedModel):
         ordering = ["-visited_on", "-pk"]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
-        indexes = [models.Index(fields=["tenant", "visited_on"], name="inspection_visited_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "visited_on"], name="inspection_visited_idx"),
+            # The list's order: its first page is the index's first 25 entries; partial, as the list is.
+            models.Index(
+                fields=["tenant", "-visited_on", "-id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="inspection_list_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.establishment_name} — {self.visited_on:%d/%m/%Y}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from tcvn_portal.core.pagination import Paginator
 from tcvn_portal.permissions import TenantPermissionRequiredMixin, has_perm, require_perm
 from tcvn_portal.reports.list_export import Column, export_requested, list_export
 from tcvn_portal.tenancy.models import Organization
@@ -82,6 +83,7 @@ class InspectionList(TenantPermissionRequiredMixin, ListView):
     template_name = "inspections/inspection_list.html"
     context_object_name = "inspections"
     paginate_by = 25
+    paginator_class = Paginator
     exportable = True  # ?format=xlsx, see exports.py
 
     def get_queryset(self):
@@ -406,6 +408,7 @@ class PlanList(TenantPermissionRequiredMixin, ListView):
     template_name = "inspections/plan_list.html"
     context_object_name = "plans"
     paginate_by = 25
+    paginator_class = Paginator
     exportable = True
     export_columns = (
         Column(gettext_lazy("Year"), lambda p: p.year),
@@ -492,6 +495,7 @@ class DecisionList(TenantPermissionRequiredMixin, ListView):
     template_name = "inspections/decision_list.html"
     context_object_name = "decisions"
     paginate_by = 25
+    paginator_class = Paginator
     exportable = True
     export_columns = (
         Column(gettext_lazy("Number"), lambda d: d.number),

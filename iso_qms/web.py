@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
+
+from tcvn_portal.core.pagination import Paginator
 
 PAGE_SIZE = 25
 

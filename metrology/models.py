@@ -192,7 +192,9 @@ class Instrument(SearchableMixin, TenantOwnedModel):
     search_fields = ("serial", "maker", "model", "location", "seal_numbers", "type_approval_number")
 
     class Meta:
-        ordering = ["instrument_type__name", "serial", "pk"]
+        # Grouped by type in catalogue order (not by the type's name, which would need a join before the
+        # sort): the first page is the first 25 entries of metrology_instr_list_idx.
+        ordering = ["instrument_type_id", "serial", "pk"]
         verbose_name = _("measuring instrument")
         verbose_name_plural = _("measuring instruments")
         constraints = [
@@ -201,7 +203,15 @@ class Instrument(SearchableMixin, TenantOwnedModel):
                 name="metrology_instrument_unique_serial",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "valid_until"], name="metrology_instr_valid_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "valid_until"], name="metrology_instr_valid_idx"),
+            # Partial, as the list is: the province's count is an index-only scan of it too.
+            models.Index(
+                fields=["tenant", "instrument_type", "serial", "id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="metrology_instr_list_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument_type} {self.serial}"
@@ -380,6 +390,8 @@ class Verification(TenantOwnedModel):
         ordering = ["-verified_on", "-pk"]
         verbose_name = _("verification")
         verbose_name_plural = _("verifications")
+        # The list's order: its first page is the index's first 25 entries.
+        indexes = [models.Index(fields=["tenant", "-verified_on", "-id"], name="metrology_verif_list_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "certificate_number"],

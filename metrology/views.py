@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
+from tcvn_portal.core.pagination import Paginator
 from tcvn_portal.core.public_codes import read_code
 from tcvn_portal.permissions import TenantPermissionRequiredMixin, require_perm
 from tcvn_portal.reports.excel import XLSX

@@ -6,13 +6,13 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from tcvn_portal.core.pagination import Paginator
 from tcvn_portal.permissions import TenantPermissionRequiredMixin, require_perm
 from tcvn_portal.reports.list_export import Column, export_requested, list_export
 from tcvn_portal.tenancy.models import Organization

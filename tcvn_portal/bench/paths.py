@@ -80,3 +80,24 @@ def seq_scans(plan: dict, tables: set[str] = BIG_TABLES) -> list[str]:
             if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in tables
         }
     )
+
+
+def explain_analyze(sql: str) -> dict:
+    """The plan of one read statement as it ran, with the rows each node really produced."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+
+
+def rows_sorted(plan: dict) -> int:
+    """The most rows any Sort node of an analysed plan was fed: a list page that sorts more than a page
+    sorts the province's whole table, which an index in the list's order would have spared."""
+    return max(
+        (
+            sum(child["Actual Rows"] * child["Actual Loops"] for child in node.get("Plans", []))
+            for node in _nodes(plan)
+            if node["Node Type"] in ("Sort", "Incremental Sort")
+        ),
+        default=0,
+    )

@@ -129,11 +129,13 @@ def already_seeded(tenant: Tenant) -> bool:
 
 
 def analyze(tables: list[str] | None = None) -> None:
-    """Fresh planner statistics (as the owner: only a table's owner may ANALYZE it before PostgreSQL 17)."""
+    """Fresh planner statistics (as the owner: only a table's owner may ANALYZE it before PostgreSQL 17).
+    After the whole seed, VACUUM too, as autovacuum would have by the time a real table grew this big: until
+    the visibility map is set, an index-only count still visits every row (measured: 44 → 8 ms)."""
     owner = connections["owner"]
     with owner.cursor() as cursor:
         if tables is None:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM (ANALYZE)")
         for table in tables or []:
             cursor.execute(f'ANALYZE "{table}"')
     owner.close()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from tcvn_portal.core.pagination import Paginator
 from tcvn_portal.permissions import TenantPermissionRequiredMixin
 from tcvn_portal.reports.list_export import Column, export_requested, list_export
 

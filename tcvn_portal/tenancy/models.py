@@ -204,6 +204,14 @@ class Organization(SearchableMixin, TenantOwnedModel):
                 name="organization_unique_agency_code",
             ),
         ]
+        # The list's order, partial as the lists are: a page is 25 steps of it, not a sort of the province.
+        indexes = [
+            models.Index(
+                fields=["tenant", "name", "id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="organization_list_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

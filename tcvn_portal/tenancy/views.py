@@ -1,9 +1,9 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from tcvn_portal.core.pagination import Paginator
 from tcvn_portal.permissions import TenantPermissionRequiredMixin
 from tcvn_portal.reports.excel import xlsx_response
 

@@ -27,6 +27,7 @@ from traceability.models import Stamp
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "owner"])
 
 PAGE_MAX_QUERIES = 25
+MAX_PAGE_ROWS = 200  # the API's largest page
 # Below this many rows in the sample a table is not judged (see paths.big_tables).
 MIN_ROWS = 1000
 
@@ -69,6 +70,22 @@ def test_list_pages_and_api_lists_use_indexes_in_bounded_queries(manager):
     _assert_indexed(tenant, statements)
 
 
+def test_list_pages_find_their_page_without_sorting_the_province(manager):
+    """Each list reads its page through an index in its order (or the page's keys first), so no sort is
+    fed more rows than a page holds, however big the province."""
+    tenant, client = manager
+    sorted_rows = {}
+    for target in [reverse(name) for name in paths.LIST_PAGES] + paths.API_LISTS:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(target).status_code == 200, target
+        with tenant_context(tenant):
+            for sql in _selects(captured):
+                sorted_rows[f"{target}: {sql[:200]}"] = paths.rows_sorted(paths.explain_analyze(sql))
+    assert len(sorted_rows) >= len(paths.LIST_PAGES) + len(paths.API_LISTS)
+    too_many = {statement: n for statement, n in sorted_rows.items() if n > MAX_PAGE_ROWS}
+    assert not too_many, too_many
+
+
 def test_scan_and_certificate_pages_use_indexes(manager, client):
     tenant, _manager_client = manager
     with tenant_context(tenant):
@@ -106,3 +123,11 @@ def test_seq_scan_check_reports_big_tables_only():
         ],
     }
     assert paths.seq_scans(plan) == ["traceability_stamp"]
+
+
+def test_rows_sorted_counts_what_a_sort_is_fed():
+    page = {"Node Type": "Index Scan", "Actual Rows": 25, "Actual Loops": 1}
+    province = {"Node Type": "Hash Join", "Actual Rows": 59701, "Actual Loops": 1}
+    assert paths.rows_sorted({"Node Type": "Limit", "Plans": [{"Node Type": "Sort", "Plans": [page]}]}) == 25
+    assert paths.rows_sorted({"Node Type": "Sort", "Plans": [province]}) == 59701
+    assert paths.rows_sorted({"Node Type": "Limit", "Plans": [province]}) == 0

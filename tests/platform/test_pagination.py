@@ -1,0 +1,64 @@
+"""The portal's paginator finds a page's keys first, then loads those rows with their joins: the same
+pages as Django's paginator, in the same order."""
+
+import pytest
+from django.core import paginator as django_paginator
+from django.db import connection
+from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
+
+from tcvn_portal.core.pagination import Paginator
+from tcvn_portal.tenancy.context import tenant_context
+from tcvn_portal.tenancy.models import Commune, Organization
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organizations(tenant_a, tenant_b, organization_factory):
+    with tenant_context(tenant_a):
+        communes = [Commune.objects.create(name=f"Xã {n}") for n in range(3)]
+    for n in range(23):
+        # Names repeat, so only the key in the ordering keeps pages apart.
+        organization_factory(tenant_a, name=f"Công ty {n % 7}", commune=communes[n % 3])
+    organization_factory(tenant_b, name="Công ty 0")
+    return tenant_a
+
+
+def _rows(page) -> list[tuple]:
+    return [(o.pk, o.name, o.commune.name if o.commune else None) for o in page]
+
+
+@pytest.mark.parametrize("per_page, orphans", [(5, 0), (10, 3), (50, 0)])
+def test_pages_are_django_pages(organizations, per_page, orphans):
+    with tenant_context(organizations):
+        listing = Organization.objects.select_related("commune").order_by("-name", "pk")
+        ours, django = (
+            Paginator(listing, per_page, orphans),
+            django_paginator.Paginator(listing, per_page, orphans),
+        )
+        assert ours.num_pages == django.num_pages and ours.count == django.count == 23
+        for number in ours.page_range:
+            assert _rows(ours.page(number)) == _rows(django.page(number))
+        seen = [pk for number in ours.page_range for pk, _name, _commune in _rows(ours.page(number))]
+        assert len(seen) == len(set(seen)) == 23
+
+
+def test_a_page_reads_its_keys_in_a_subquery_and_joins_only_them(organizations):
+    with tenant_context(organizations):
+        page = Paginator(Organization.objects.select_related("commune").order_by("name", "pk"), 10).page(2)
+        with CaptureQueriesContext(connection) as captured:
+            rows = _rows(page)
+    assert len(rows) == 10 and all(commune for _pk, _name, commune in rows)
+    (statement,) = [q["sql"] for q in captured]
+    assert "IN (SELECT" in statement and "LIMIT 10 OFFSET 10" in statement
+
+
+def test_lists_and_combined_querysets_are_sliced_as_before(organizations):
+    assert list(Paginator(list(range(12)), 5).page(3)) == [10, 11]
+    with tenant_context(organizations):
+        names = Organization.objects.values_list("name", flat=True)
+        combined = names.filter(name="Công ty 1").union(names.filter(name="Công ty 2")).order_by("name")
+        assert list(Paginator(combined, 1).page(2)) == ["Công ty 2"]
+        annotated = Organization.objects.annotate(mark=Value("x")).order_by("pk")
+        assert [o.mark for o in Paginator(annotated, 4).page(6)] == ["x"] * 3
