@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.roles import Role
+from tests.celery_fixtures import celery_worker  # noqa: F401
 from tests.conftest import django_db_setup  # noqa: F401
 from tests.fixtures import *  # noqa: F403
 from traceability import services

@@ -6,10 +6,12 @@ import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connections, transaction
 from pypdf import PdfReader
 
 from tcvn_portal.tenancy.context import tenant_context
-from traceability import printpack
+from tests.celery_fixtures import wait_until
+from traceability import printpack, services
 from traceability.models import StampSeries
 
 from .test_services import issue
@@ -49,3 +51,36 @@ def test_qr_modules_use_the_fixed_mask_and_grow_with_the_uri():
     long = printpack.qr_modules("https://tem.test/01/08938505970012/10/L1/21/" + "X" * 120)
     assert len(short) < len(long)
     assert len(short) % 4 == 1 and len(long) % 4 == 1  # 17 + 4 × version modules a side
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "owner"])
+def test_the_worker_commits_the_csv_before_it_draws_the_labels(
+    celery_worker, monkeypatch, tenant_a, batch_a, business_user_a
+):
+    """A million labels take the worker most of an hour; the printer's CSV must not wait for them."""
+    csv_seen_by_others = []
+    draw = printpack.build_labels
+
+    def watched(*, series):
+        # Another connection sees only what has been committed.
+        with transaction.atomic(using="owner"), connections["owner"].cursor() as cursor:
+            cursor.execute("SELECT set_config('app.tenant_id', %s, true)", [str(tenant_a.pk)])
+            cursor.execute("SELECT print_csv FROM traceability_stampseries WHERE id = %s", [series.pk])
+            csv_seen_by_others.append(cursor.fetchone()[0])
+        return draw(series=series)
+
+    monkeypatch.setattr(printpack, "build_labels", watched)
+    with tenant_context(tenant_a):
+        series = services.request_series(
+            batch=batch_a, quantity=30, resolver_base="https://tem.test", actor=business_user_a
+        )
+
+    def built() -> StampSeries:
+        with tenant_context(tenant_a):
+            return StampSeries.objects.get(pk=series.pk)
+
+    wait_until(lambda: built().print_pdf, timeout=60)
+    assert len(csv_seen_by_others) == 1 and csv_seen_by_others[0].endswith("stamps.csv")
+    assert built().print_pdf.name.endswith("labels.pdf")
+    with default_storage.open(built().print_csv.name) as csv_file:
+        assert len(csv_file.read().decode("utf-8-sig").strip().splitlines()) == 31
