@@ -1,6 +1,6 @@
 from rest_framework.pagination import PageNumberPagination
 
-from tcvn_portal.core.pagination import Paginator
+from tcvn_portal.core.pagination import ExactCountPaginator
 
 
 class BoundedPageNumberPagination(PageNumberPagination):
@@ -9,4 +9,4 @@ class BoundedPageNumberPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    django_paginator_class = Paginator  # a page's keys first, then its joins
+    django_paginator_class = ExactCountPaginator  # a page's keys first, then its joins

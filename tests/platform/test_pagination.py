@@ -6,6 +6,7 @@ from django.core import paginator as django_paginator
 from django.db import connection
 from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tcvn_portal.core.pagination import Paginator
 from tcvn_portal.tenancy.context import tenant_context
@@ -62,3 +63,25 @@ def test_lists_and_combined_querysets_are_sliced_as_before(organizations):
         assert list(Paginator(combined, 1).page(2)) == ["Công ty 2"]
         annotated = Organization.objects.annotate(mark=Value("x")).order_by("pk")
         assert [o.mark for o in Paginator(annotated, 4).page(6)] == ["x"] * 3
+
+
+def test_counts_stop_at_the_limit_and_the_list_says_more_than(
+    organizations, admin_a, client_for, monkeypatch
+):
+    monkeypatch.setattr(Paginator, "count_limit", 20)
+    with tenant_context(organizations):
+        listing = Organization.objects.order_by("name", "pk")
+        bounded = Paginator(listing, 10)
+        with CaptureQueriesContext(connection) as captured:
+            assert bounded.count == 20 and bounded.count_is_capped and bounded.num_pages == 2
+        assert "LIMIT 21" in captured[0]["sql"]
+        exact = Paginator(listing.filter(name="Công ty 1"), 10)
+        assert exact.count == 4 and not exact.count_is_capped
+        assert Paginator(list(range(30)), 10).count == 30  # plain lists are not bounded
+    client = client_for(admin_a)
+    page = client.get(reverse("tenancy:organization_list")).content.decode()
+    assert "Hơn 20 tổ chức: hãy dùng bộ lọc để thu hẹp danh sách." in page
+    with tenant_context(organizations):
+        commune = Commune.objects.get(name="Xã 0")
+    narrowed = client.get(reverse("tenancy:organization_list"), {"commune": commune.pk}).content.decode()
+    assert "Hơn" not in narrowed and "8 tổ chức" in narrowed
