@@ -3,16 +3,18 @@
 Threaded workers: a keep-alive visitor waits in the worker's poller, not in a thread, so hundreds of
 phones on the scan page hold no more than WEB_CONCURRENCY × GUNICORN_THREADS requests in progress.
 Each thread keeps one database connection (CONN_MAX_AGE 60 s), so one web container needs at most
-WEB_CONCURRENCY × GUNICORN_THREADS connections (3 × 8 = 24 by default): keep that, times the web
+WEB_CONCURRENCY × GUNICORN_THREADS connections (5 × 4 = 20 by default): keep that, times the web
 containers, plus the Celery worker's and beat's few, under PostgreSQL's max_connections (100 by default).
 """
 
 import gc
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# 2 × cores + 1 processes of 4 threads: on 2 cores, against 3 × 8, list pages +17 % and the scan page
+# +33 % requests a second at concurrency 8 (make bench, 04/12/2026): fewer threads share each GIL.
+workers = int(os.environ.get("WEB_CONCURRENCY", "5"))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Open connections per worker, busy or idle in keep-alive; past it a worker stops accepting for a while.
 worker_connections = 1000
 # Longer than the proxy's gap between two requests of one visitor would be wasteful; 2 s (the default)

@@ -14,7 +14,8 @@ class LabelRowsIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", self.field.label_expression).iterator()
+        # A plain fetch: a hundred short rows need no server-side cursor (.iterator() opens one).
+        yield from self.queryset.values_list("pk", self.field.label_expression)
 
 
 class LabelledModelChoiceField(forms.ModelChoiceField):
