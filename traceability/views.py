@@ -18,7 +18,7 @@ from tcvn_portal.reports.list_export import Column, export_requested, list_expor
 from tcvn_portal.tenancy.models import Organization
 
 from . import cache as scan_cache
-from . import epcis, selectors, services
+from . import epcis, printpack, selectors, services
 from .forms import (
     ApplicationFilterForm,
     ApplicationForm,
@@ -413,6 +413,9 @@ class SeriesDetailView(TenantPermissionRequiredMixin, View):
             {
                 "series": series,
                 "progress": scan_cache.get_progress(series.pk),
+                # Drawing a million labels takes most of an hour: show how far it has got.
+                "label_progress": printpack.progress(series.pk) if series.print_csv else None,
+                "labels_zipped": series.print_pdf.name.endswith(".zip"),
                 "sample": stamps,
                 "reason_form": ReasonForm(),
             },

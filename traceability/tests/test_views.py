@@ -136,3 +136,24 @@ def test_print_pack_has_a_csv_of_every_stamp_and_a_pdf_with_vietnamese_text(
     text = "".join(page.extract_text() for page in reader.pages)
     assert len(reader.pages) == 2  # 24 labels a page
     assert "Tem truy xuất nguồn gốc" in text and serials[0] in text and serials[-1] in text
+
+
+def test_series_page_shows_the_labels_progress_then_names_the_zip_it_serves(
+    client_for, monkeypatch, tenant_a, batch_a, business_user_a
+):
+    monkeypatch.setattr(printpack, "CHUNK", 20)
+    series = issue(tenant_a, batch_a, business_user_a, quantity=45)
+    client = client_for(business_user_a)
+    with tenant_context(tenant_a):
+        printpack.build_csv(series=StampSeries.objects.get(pk=series.pk))
+    # What write_label_zip records after its first chunk of 20.
+    printpack.cache.set(printpack.progress_key(series.pk), (20, 45), 60)
+    page = client.get(f"/traceability/series/{series.pk}/").content.decode()
+    assert "Đang dựng tờ in nhãn…" in page and '<progress max="45" value="20">' in page
+    assert "20 / 45 nhãn" in page and 'http-equiv="refresh" content="10"' in page
+    assert "Toàn bộ tem (CSV)" in page and "Tờ in nhãn" not in page
+    with tenant_context(tenant_a):
+        printpack.build_labels(series=StampSeries.objects.get(pk=series.pk))
+    page = client.get(f"/traceability/series/{series.pk}/").content.decode()
+    assert "Tờ in nhãn (tệp ZIP gồm các tệp PDF)" in page and "<progress" not in page
+    assert "http-equiv" not in page and "Đang dựng" not in page
