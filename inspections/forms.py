@@ -10,7 +10,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
-from tcvn_portal.core.fields import LabelledModelChoiceField
+from tcvn_portal.core.fields import LabelledModelChoiceField, LabelledModelMultipleChoiceField
 from tcvn_portal.tenancy.models import Commune, Membership, Organization
 
 from . import selectors
@@ -54,16 +54,16 @@ def officials_queryset():
     return get_user_model().objects.filter(pk__in=user_ids).order_by("full_name", "email")
 
 
+# An official by full name, or by e-mail address when the account has no name.
+OFFICIAL_LABEL = Coalesce(NullIf(F("full_name"), Value("")), F("email"), output_field=CharField())
+
+
 class OfficialChoiceField(LabelledModelChoiceField):
-    label_expression = Coalesce(NullIf(F("full_name"), Value("")), F("email"), output_field=CharField())
-
-    def label_from_instance(self, obj):
-        return getattr(obj, "full_name", "") or obj.email
+    label_expression = OFFICIAL_LABEL
 
 
-class OfficialMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return getattr(obj, "full_name", "") or obj.email
+class OfficialMultipleChoiceField(LabelledModelMultipleChoiceField):
+    label_expression = OFFICIAL_LABEL
 
 
 class PlanForm(forms.ModelForm):

@@ -107,15 +107,20 @@ class DegradingRedisCache(RedisCache):
             logger.warning("cache unavailable, %s answered without Redis: %s", operation, error)
             return fallback()
 
+    def _degrade_key(self, operation: str, key, call, in_database, otherwise):
+        """_degrade for one key: a security counter falls back to the database, any other key to
+        `otherwise` (a miss or a skipped write)."""
+        return self._degrade(operation, call, in_database if is_security_key(key) else otherwise)
+
     def get(self, key, default=None, version=None):
         parent = super()
-        if is_security_key(key):
-            return self._degrade(
-                "get",
-                lambda: parent.get(key, default, version),
-                lambda: self.fallback.get(key, default, version),
-            )
-        return self._degrade("get", lambda: parent.get(key, default, version), lambda: default)
+        return self._degrade_key(
+            "get",
+            key,
+            lambda: parent.get(key, default, version),
+            lambda: self.fallback.get(key, default, version),
+            lambda: default,
+        )
 
     def get_many(self, keys, version=None):
         keys = list(keys)
@@ -129,21 +134,23 @@ class DegradingRedisCache(RedisCache):
 
     def has_key(self, key, version=None):
         parent = super()
-        if is_security_key(key):
-            return self._degrade(
-                "has_key", lambda: parent.has_key(key, version), lambda: self.fallback.has_key(key, version)
-            )
-        return self._degrade("has_key", lambda: parent.has_key(key, version), lambda: False)
+        return self._degrade_key(
+            "has_key",
+            key,
+            lambda: parent.has_key(key, version),
+            lambda: self.fallback.has_key(key, version),
+            lambda: False,
+        )
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        if is_security_key(key):
-            return self._degrade(
-                "set",
-                lambda: parent.set(key, value, timeout, version),
-                lambda: self.fallback.set(key, value, timeout, version),
-            )
-        return self._degrade("set", lambda: parent.set(key, value, timeout, version), lambda: None)
+        return self._degrade_key(
+            "set",
+            key,
+            lambda: parent.set(key, value, timeout, version),
+            lambda: self.fallback.set(key, value, timeout, version),
+            lambda: None,
+        )
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
@@ -158,37 +165,37 @@ class DegradingRedisCache(RedisCache):
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        if is_security_key(key):
-            return self._degrade(
-                "add",
-                lambda: parent.add(key, value, timeout, version),
-                lambda: self.fallback.add(key, value, timeout, version),
-            )
-        return self._degrade("add", lambda: parent.add(key, value, timeout, version), lambda: True)
+        return self._degrade_key(
+            "add",
+            key,
+            lambda: parent.add(key, value, timeout, version),
+            lambda: self.fallback.add(key, value, timeout, version),
+            lambda: True,
+        )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         parent = super()
-        if is_security_key(key):
-            return self._degrade(
-                "touch",
-                lambda: parent.touch(key, timeout, version),
-                lambda: self.fallback.touch(key, timeout, version),
-            )
-        return self._degrade("touch", lambda: parent.touch(key, timeout, version), lambda: False)
+        return self._degrade_key(
+            "touch",
+            key,
+            lambda: parent.touch(key, timeout, version),
+            lambda: self.fallback.touch(key, timeout, version),
+            lambda: False,
+        )
 
     def incr(self, key, delta=1, version=None):
         parent = super()
-        if is_security_key(key):
-            return self._degrade(
-                "incr",
-                lambda: parent.incr(key, delta, version),
-                lambda: self.fallback.incr(key, delta, version),
-            )
 
         def missing():
             raise ValueError(f"Key '{key}' not found.")
 
-        return self._degrade("incr", lambda: parent.incr(key, delta, version), missing)
+        return self._degrade_key(
+            "incr",
+            key,
+            lambda: parent.incr(key, delta, version),
+            lambda: self.fallback.incr(key, delta, version),
+            missing,
+        )
 
     # --- invalidations: raise inside a transaction, retried through the outbox after it -----------
 

@@ -70,9 +70,7 @@ def stamp_rows(series: StampSeries) -> Iterator[tuple[int, str, str]]:
 
 def build(*, series: StampSeries) -> StampSeries:
     """Writes the CSV, then the label sheets, to storage under the tenant; idempotent (a rerun rewrites).
-
-    The labels are printed for Vietnamese buyers, whatever language the worker happens to be in.
-    """
+    The worker runs the two as separate tasks (tasks.build_print_pack), so the CSV is out first."""
     build_csv(series=series)
     return build_labels(series=series)
 
@@ -94,7 +92,8 @@ def build_csv(*, series: StampSeries) -> StampSeries:
 
 
 def build_labels(*, series: StampSeries) -> StampSeries:
-    """The label sheets: one PDF, or a zip of PDFs and the CSV for a series over CHUNK labels."""
+    """The label sheets: one PDF, or a zip of PDFs and the CSV for a series over CHUNK labels. They are
+    printed for Vietnamese buyers, whatever language the worker happens to be in."""
     with translation.override("vi"):
         series = StampSeries.objects.select_related("batch__product__owner").get(pk=series.pk)
         with tempfile.TemporaryFile("w+b") as out:

@@ -18,14 +18,17 @@ class LabelRowsIterator(ModelChoiceIterator):
         yield from self.queryset.values_list("pk", self.field.label_expression)
 
 
-class LabelledModelChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField whose options are labelled by `label_expression`, read with the primary key;
-    validation still looks the chosen row up in the queryset."""
+class LabelledChoices:
+    """Options labelled by `label_expression`, read with the primary key (LabelRowsIterator); validation
+    still looks the chosen rows up in the queryset."""
 
     iterator = LabelRowsIterator
     label_expression = F("name")
 
-    def __init__(self, *args, label_expression=None, **kwargs):
-        if label_expression is not None:
-            self.label_expression = label_expression
-        super().__init__(*args, **kwargs)
+
+class LabelledModelChoiceField(LabelledChoices, forms.ModelChoiceField):
+    pass
+
+
+class LabelledModelMultipleChoiceField(LabelledChoices, forms.ModelMultipleChoiceField):
+    pass
