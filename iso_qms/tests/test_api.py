@@ -16,7 +16,6 @@ from tcvn_portal.tenancy.context import tenant_context
 from .conftest import fill_and_submit, make_agency
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 API = "/api/v1/iso"
 
 
@@ -25,7 +24,7 @@ def test_another_tenants_objects_answer_404(
 ):
     with tenant_context(tenant_a):
         nc = qms_services.open_nonconformity(
-            agency=commune_agency_a, description="x", detected_on=TODAY, actor=None
+            agency=commune_agency_a, description="x", detected_on=timezone.localdate(), actor=None
         )
     client = client_for(quality_officer_b)
     for url in (
@@ -43,14 +42,18 @@ def test_focal_person_cannot_write_to_another_agency(client_for, focal_a, other_
     client = client_for(focal_a)
     response = client.post(
         f"{API}/nonconformities/",
-        {"agency": other_commune_a.pk, "description": "Sai", "detected_on": TODAY.isoformat()},
+        {"agency": other_commune_a.pk, "description": "Sai", "detected_on": timezone.localdate().isoformat()},
         content_type="application/json",
     )
     assert response.status_code == 400 and "agency" in response.json()["error"]["fields"]
     assert client.get(f"{API}/agencies/{other_commune_a.pk}/").status_code == 404
     ok = client.post(
         f"{API}/nonconformities/",
-        {"agency": commune_agency_a.pk, "description": "Hồ sơ thiếu", "detected_on": TODAY.isoformat()},
+        {
+            "agency": commune_agency_a.pk,
+            "description": "Hồ sơ thiếu",
+            "detected_on": timezone.localdate().isoformat(),
+        },
         content_type="application/json",
     )
     assert ok.status_code == 201
@@ -61,13 +64,17 @@ def test_nonconformity_cycle_through_the_api_refuses_a_due_date_before_detection
 ):
     with tenant_context(tenant_a):
         nc = qms_services.open_nonconformity(
-            agency=commune_agency_a, description="x", detected_on=TODAY, actor=None
+            agency=commune_agency_a, description="x", detected_on=timezone.localdate(), actor=None
         )
         qms_services.record_root_cause(nc=nc, root_cause="Nguyên nhân", actor=None)
     client = client_for(focal_a)
     bad = client.post(
         f"{API}/nonconformities/{nc.pk}/step/action/",
-        {"corrective_action": "Sửa", "action_owner": "An", "due_on": (TODAY - timedelta(days=1)).isoformat()},
+        {
+            "corrective_action": "Sửa",
+            "action_owner": "An",
+            "due_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        },
         content_type="application/json",
     )
     assert bad.status_code == 400
@@ -76,7 +83,11 @@ def test_nonconformity_cycle_through_the_api_refuses_a_due_date_before_detection
         assert Nonconformity.objects.get(pk=nc.pk).status == "analysed"
     good = client.post(
         f"{API}/nonconformities/{nc.pk}/step/action/",
-        {"corrective_action": "Sửa", "action_owner": "An", "due_on": (TODAY + timedelta(days=5)).isoformat()},
+        {
+            "corrective_action": "Sửa",
+            "action_owner": "An",
+            "due_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        },
         content_type="application/json",
     )
     assert good.status_code == 200 and good.json()["status"] == "action_planned"
@@ -114,13 +125,13 @@ def test_business_creates_and_submits_an_application_and_a_late_submission_is_re
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     with tenant_context(tenant_a):
-        round_a.submission_deadline = TODAY - timedelta(days=1)
+        round_a.submission_deadline = timezone.localdate() - timedelta(days=1)
         round_a.save()
     late = client.post(f"{API}/applications/{pk}/submit/")
     assert late.status_code == 400 and "Đã quá hạn nộp hồ sơ" in str(late.json()["error"]["fields"])
     with tenant_context(tenant_a):
         assert AwardApplication.objects.get(pk=pk).status == "draft"
-        round_a.submission_deadline = TODAY + timedelta(days=10)
+        round_a.submission_deadline = timezone.localdate() + timedelta(days=10)
         round_a.save()
     assert client.post(f"{API}/applications/{pk}/submit/").json()["status"] == "submitted"
 

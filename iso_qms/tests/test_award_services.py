@@ -26,7 +26,6 @@ def english_messages():
 
 
 Status = AwardApplication.Status
-TODAY = timezone.localdate()
 
 
 def test_seeded_circular_27_set_has_seven_criteria_summing_to_1000_and_decree_37_is_a_draft(tenant_a):
@@ -85,9 +84,9 @@ def test_round_needs_a_published_set_ordered_dates_and_one_per_year(tenant_a, ro
             services.save_round(
                 year=round_a.year,
                 criteria_set=decree,
-                opens_on=TODAY,
-                submission_deadline=TODAY - timedelta(1),
-                scoring_deadline=TODAY,
+                opens_on=timezone.localdate(),
+                submission_deadline=timezone.localdate() - timedelta(1),
+                scoring_deadline=timezone.localdate(),
                 actor=None,
             )
         assert {"criteria_set", "submission_deadline", "year"} <= set(exc.value.message_dict)
@@ -128,7 +127,7 @@ def test_incomplete_self_assessment_cannot_be_submitted(tenant_a, round_a, busin
 def test_eligibility_rules_come_from_the_round(tenant_a, round_a, business_a, business_user_a):
     application = _apply(tenant_a, round_a, business_a, business_user_a)
     with tenant_context(tenant_a):
-        application.established_on = TODAY - timedelta(days=365)
+        application.established_on = timezone.localdate() - timedelta(days=365)
         assert any("36" in p for p in services.eligibility_problems(application))
         with pytest.raises(ValidationError):
             services.check_eligibility(application=application, eligible=True, note="", actor=None)
@@ -298,12 +297,15 @@ def test_only_council_members_can_be_assigned(tenant_a, eligible_application, bu
 
 
 def test_repeat_applicant_trend_lists_its_years(tenant_a, business_a, business_user_a):
-    last_year = make_round(tenant_a, year=TODAY.year - 1)
-    this_year = make_round(tenant_a, year=TODAY.year)
+    last_year = make_round(tenant_a, year=timezone.localdate().year - 1)
+    this_year = make_round(tenant_a, year=timezone.localdate().year)
     for award_round in (last_year, this_year):
         _apply(tenant_a, award_round, business_a, business_user_a)
     with tenant_context(tenant_a):
-        assert [a.round.year for a in selectors.trend_of(business_a.pk)] == [TODAY.year - 1, TODAY.year]
+        assert [a.round.year for a in selectors.trend_of(business_a.pk)] == [
+            timezone.localdate().year - 1,
+            timezone.localdate().year,
+        ]
 
 
 def test_eligibility_months_are_counted_to_the_submission(tenant_a, round_a, business_a, business_user_a):
@@ -311,7 +313,12 @@ def test_eligibility_months_are_counted_to_the_submission(tenant_a, round_a, bus
         application = services.start_application(
             award_round=round_a, business=business_a, applicant_type="sme_services", actor=business_user_a
         )
-        application.established_on = date(TODAY.year - 3, TODAY.month, 1)
-        application.product_on_market_since = TODAY - timedelta(days=400)
+        application.established_on = date(timezone.localdate().year - 3, timezone.localdate().month, 1)
+        application.product_on_market_since = timezone.localdate() - timedelta(days=400)
         application.no_violations_declared = True
-        assert services.eligibility_problems(application, on=date(TODAY.year, TODAY.month, 1)) == []
+        assert (
+            services.eligibility_problems(
+                application, on=date(timezone.localdate().year, timezone.localdate().month, 1)
+            )
+            == []
+        )

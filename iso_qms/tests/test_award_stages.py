@@ -22,7 +22,6 @@ from .conftest import fill_and_submit, score_all
 
 pytestmark = pytest.mark.django_db
 Status = AwardApplication.Status
-TODAY = timezone.localdate()
 
 
 def _scored(tenant, award_round, business, members, percents, applicant_type="sme_manufacturing"):
@@ -83,9 +82,9 @@ def test_site_visit_carries_dossier_scores_over_and_its_adjusted_score_comes_int
 ):
     first, second = council_a[:2]
     with tenant_context(tenant_a):
-        services.schedule_site_visit(application=dossier_scored, visit_on=TODAY, actor=None)
+        services.schedule_site_visit(application=dossier_scored, visit_on=timezone.localdate(), actor=None)
         application = AwardApplication.objects.get(pk=dossier_scored.pk)
-        assert application.status == Status.SITE_VISIT and application.site_visit_on == TODAY
+        assert application.status == Status.SITE_VISIT and application.site_visit_on == timezone.localdate()
         # Every member starts the visit from their own dossier bands.
         carried = ItemScore.objects.filter(assignment__application=application, stage="site_visit")
         assert (
@@ -108,7 +107,7 @@ def test_site_visit_carries_dossier_scores_over_and_its_adjusted_score_comes_int
 
 def test_stage_transitions_are_audited(tenant_a, dossier_scored, council_a):
     with tenant_context(tenant_a):
-        services.schedule_site_visit(application=dossier_scored, visit_on=TODAY, actor=None)
+        services.schedule_site_visit(application=dossier_scored, visit_on=timezone.localdate(), actor=None)
         application = AwardApplication.objects.get(pk=dossier_scored.pk)
         for member in council_a[:2]:
             _adjust(application, member, {})
@@ -134,7 +133,7 @@ def test_site_visit_scores_wait_for_the_visit_and_the_visit_for_a_scored_dossier
     tenant_a, round_a, dossier_scored, council_a
 ):
     with translation.override("en"), tenant_context(tenant_a):
-        visit_on = TODAY + timedelta(days=7)
+        visit_on = timezone.localdate() + timedelta(days=7)
         services.schedule_site_visit(application=dossier_scored, visit_on=visit_on, actor=None)
         application = AwardApplication.objects.get(pk=dossier_scored.pk)
         with pytest.raises(ValidationError, match="dossier review of a scored application"):
@@ -155,7 +154,7 @@ def test_member_sees_others_site_visit_scores_only_after_submitting_their_own(
 ):
     first, second = council_a[:2]
     with tenant_context(tenant_a):
-        services.schedule_site_visit(application=dossier_scored, visit_on=TODAY, actor=None)
+        services.schedule_site_visit(application=dossier_scored, visit_on=timezone.localdate(), actor=None)
         application = AwardApplication.objects.get(pk=dossier_scored.pk)
         _adjust(application, first, {"7.1": 80})
         membership = second.memberships.get()
@@ -180,7 +179,7 @@ def test_consensus_band_replaces_the_members_mean_for_its_item(tenant_a, dossier
         # Members gave 7.1 (120 points) 60 % and 90 %: mean 90 points. The meeting agrees 70 %: 84 points.
         meeting = services.record_consensus(
             application=dossier_scored,
-            held_on=TODAY,
+            held_on=timezone.localdate(),
             note="Họp đồng thuận, đủ 2/2 thành viên",
             scores={item.pk: (70, "Thống nhất sau khi xem lại số liệu 2023–2025")},
             actor=None,
@@ -191,7 +190,11 @@ def test_consensus_band_replaces_the_members_mean_for_its_item(tenant_a, dossier
         assert application.dossier_score == Decimal("750.0")  # the members' mean is kept beside it
         # Revised: an empty band lets the mean stand again.
         services.record_consensus(
-            application=application, held_on=TODAY, note="", scores={item.pk: (None, "")}, actor=None
+            application=application,
+            held_on=timezone.localdate(),
+            note="",
+            scores={item.pk: (None, "")},
+            actor=None,
         )
         application.refresh_from_db()
         assert application.consolidated_score == Decimal("750.0")
@@ -201,9 +204,9 @@ def test_bad_consensus_input_is_refused_and_changes_nothing(tenant_a, dossier_sc
     with translation.override("en"), tenant_context(tenant_a):
         item = _item(dossier_scored, "1.1")
         for held_on, band, message in (
-            (TODAY, 33, "steps of 5"),
-            (TODAY, 120, "maximum"),
-            (TODAY + timedelta(days=1), 50, "future"),
+            (timezone.localdate(), 33, "steps of 5"),
+            (timezone.localdate(), 120, "maximum"),
+            (timezone.localdate() + timedelta(days=1), 50, "future"),
         ):
             with pytest.raises(ValidationError, match=message):
                 services.record_consensus(
@@ -216,10 +219,14 @@ def test_bad_consensus_input_is_refused_and_changes_nothing(tenant_a, dossier_sc
         application = AwardApplication.objects.get(pk=dossier_scored.pk)
         assert application.consolidated_score == Decimal("750.0")
         assert not application.consensus_meetings.exists()
-        services.schedule_site_visit(application=application, visit_on=TODAY, actor=None)
+        services.schedule_site_visit(application=application, visit_on=timezone.localdate(), actor=None)
         with pytest.raises(ValidationError, match="scored application"):
             services.record_consensus(
-                application=application, held_on=TODAY, note="", scores={item.pk: (50, "")}, actor=None
+                application=application,
+                held_on=timezone.localdate(),
+                note="",
+                scores={item.pk: (50, "")},
+                actor=None,
             )
 
 
@@ -237,7 +244,7 @@ def test_ranking_uses_the_consensus_score_when_present(tenant_a, round_a, dossie
         # Consensus on 7.1 at 100 %: 660 (mean of the other items) + 120 = 780, now first.
         services.record_consensus(
             application=dossier_scored,
-            held_on=TODAY,
+            held_on=timezone.localdate(),
             note="",
             scores={_item(dossier_scored, "7.1").pk: (100, "Kết quả dẫn đầu ngành")},
             actor=None,
@@ -322,9 +329,9 @@ def test_secretary_schedules_the_site_visit_and_a_member_adjusts_on_the_page(
     office.post(url, {"site_visit_on": ""})
     with tenant_context(tenant_a):
         assert AwardApplication.objects.get(pk=dossier_scored.pk).status == Status.SCORED
-    assert office.post(url, {"site_visit_on": TODAY.isoformat()}).status_code == 302
+    assert office.post(url, {"site_visit_on": timezone.localdate().isoformat()}).status_code == 302
     detail = office.get(reverse("iso_qms:application_detail", args=[dossier_scored.pk])).content.decode()
-    assert "Đánh giá tại cơ sở" in detail and TODAY.strftime("%d/%m/%Y") in detail
+    assert "Đánh giá tại cơ sở" in detail and timezone.localdate().strftime("%d/%m/%Y") in detail
 
     member = council_a[0]
     client = client_for(member)
@@ -360,7 +367,7 @@ def test_secretary_records_the_consensus_on_the_page_and_the_ranking_shows_it(
     response = office.post(
         url,
         {
-            "held_on": TODAY.isoformat(),
+            "held_on": timezone.localdate().isoformat(),
             "note": "Hội đồng thống nhất",
             f"agreed_{item.pk}": "70",
             f"note_{item.pk}": "Số liệu 3 năm",
@@ -380,9 +387,9 @@ def test_consensus_and_site_visit_pages_answer_404_to_another_province(
     client = client_for(quality_officer_b)
     consensus = reverse("iso_qms:application_consensus", args=[dossier_scored.pk])
     assert client.get(consensus).status_code == 404
-    assert client.post(consensus, {"held_on": TODAY.isoformat()}).status_code == 404
+    assert client.post(consensus, {"held_on": timezone.localdate().isoformat()}).status_code == 404
     visit = reverse("iso_qms:application_site_visit", args=[dossier_scored.pk])
-    assert client.post(visit, {"site_visit_on": TODAY.isoformat()}).status_code == 404
+    assert client.post(visit, {"site_visit_on": timezone.localdate().isoformat()}).status_code == 404
     with tenant_context(tenant_a):
         application = AwardApplication.objects.get(pk=dossier_scored.pk)
         assert application.status == Status.SCORED and not application.consensus_meetings.exists()

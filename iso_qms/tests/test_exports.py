@@ -19,7 +19,6 @@ from tests.fixtures import create_member, create_organization
 from .conftest import make_agency
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -77,11 +76,17 @@ def test_agency_export_runs_in_constant_queries(
 def test_nonconformity_list_exports_its_filter(client_for, quality_officer_a, commune_agency_a, tenant_a):
     with tenant_context(tenant_a):
         closed_soon = qms_services.open_nonconformity(
-            agency=commune_agency_a, description="Hồ sơ trả muộn", detected_on=TODAY, actor=None
+            agency=commune_agency_a,
+            description="Hồ sơ trả muộn",
+            detected_on=timezone.localdate(),
+            actor=None,
         )
         qms_services.record_root_cause(nc=closed_soon, root_cause="Thiếu người", actor=None)
         qms_services.open_nonconformity(
-            agency=commune_agency_a, description="Thiếu biểu mẫu", detected_on=TODAY, actor=None
+            agency=commune_agency_a,
+            description="Thiếu biểu mẫu",
+            detected_on=timezone.localdate(),
+            actor=None,
         )
     headers, rows = _sheet(
         client_for(quality_officer_a).get(

@@ -32,9 +32,6 @@ def english_messages():
         yield
 
 
-TODAY = timezone.localdate()
-
-
 def test_agency_profile_is_only_for_state_agencies(tenant_a, organization_factory):
     business = organization_factory(tenant_a, name="Công ty TNHH Minh Anh")
     with tenant_context(tenant_a), pytest.raises(ValidationError, match="state agency"):
@@ -55,13 +52,17 @@ def test_qms_status_moves_step_by_step_and_keeps_its_history(tenant_a, commune_a
         agency = commune_agency_a
         with pytest.raises(ValidationError):
             services.change_qms_status(
-                agency=agency, status=QmsStatus.ANNOUNCED, changed_on=TODAY, actor=None
+                agency=agency, status=QmsStatus.ANNOUNCED, changed_on=timezone.localdate(), actor=None
             )
-        services.change_qms_status(agency=agency, status=QmsStatus.BUILDING, changed_on=TODAY, actor=None)
-        services.change_qms_status(agency=agency, status=QmsStatus.APPLIED, changed_on=TODAY, actor=None)
+        services.change_qms_status(
+            agency=agency, status=QmsStatus.BUILDING, changed_on=timezone.localdate(), actor=None
+        )
+        services.change_qms_status(
+            agency=agency, status=QmsStatus.APPLIED, changed_on=timezone.localdate(), actor=None
+        )
         with pytest.raises(ValidationError) as exc:
             services.change_qms_status(
-                agency=agency, status=QmsStatus.ANNOUNCED, changed_on=TODAY, actor=None
+                agency=agency, status=QmsStatus.ANNOUNCED, changed_on=timezone.localdate(), actor=None
             )
         assert set(exc.value.message_dict) == {"announced_on", "announcement_number"}
         agency.refresh_from_db()
@@ -69,9 +70,9 @@ def test_qms_status_moves_step_by_step_and_keeps_its_history(tenant_a, commune_a
         services.change_qms_status(
             agency=agency,
             status=QmsStatus.ANNOUNCED,
-            changed_on=TODAY,
+            changed_on=timezone.localdate(),
             actor=None,
-            announced_on=TODAY,
+            announced_on=timezone.localdate(),
             announcement_number="15/QĐ-UBND",
         )
         history = list(QmsStatusChange.objects.filter(agency=agency).values_list("status", flat=True))
@@ -121,12 +122,12 @@ def test_major_and_minor_findings_open_nonconformities_observations_do_not(tenan
     with tenant_context(tenant_a):
         audit = services.plan_audit(
             agency=commune_agency_a,
-            planned_on=TODAY,
+            planned_on=timezone.localdate(),
             scope="Toàn bộ HTQLCL",
             lead_auditor="Nguyễn Văn An",
             actor=None,
         )
-        services.complete_audit(audit=audit, performed_on=TODAY, actor=None)
+        services.complete_audit(audit=audit, performed_on=timezone.localdate(), actor=None)
         for grade in FindingGrade.values:
             services.record_finding(audit=audit, grade=grade, description=f"Phát hiện {grade}", actor=None)
         with pytest.raises(ValidationError):
@@ -139,7 +140,7 @@ def test_management_review_needs_every_input_of_iso_9001_9_3(tenant_a, commune_a
         with pytest.raises(ValidationError) as exc:
             services.record_review(
                 agency=commune_agency_a,
-                held_on=TODAY,
+                held_on=timezone.localdate(),
                 chaired_by="Chủ tịch UBND",
                 actor=None,
                 previous_actions="Đã hoàn thành",
@@ -157,7 +158,10 @@ def test_management_review_needs_every_input_of_iso_9001_9_3(tenant_a, commune_a
 
 def _nc(agency):
     return services.open_nonconformity(
-        agency=agency, description="Hồ sơ trả muộn", detected_on=TODAY - timedelta(3), actor=None
+        agency=agency,
+        description="Hồ sơ trả muộn",
+        detected_on=timezone.localdate() - timedelta(3),
+        actor=None,
     )
 
 
@@ -166,7 +170,7 @@ def test_nonconformity_goes_from_root_cause_to_closed_through_an_effective_check
         nc = _nc(commune_agency_a)
         with pytest.raises(ValidationError):
             services.plan_corrective_action(
-                nc=nc, corrective_action="x", action_owner="y", due_on=TODAY, actor=None
+                nc=nc, corrective_action="x", action_owner="y", due_on=timezone.localdate(), actor=None
             )
         services.record_root_cause(nc=nc, root_cause="Thiếu cán bộ một cửa", actor=None)
         with pytest.raises(ValidationError) as exc:
@@ -174,7 +178,7 @@ def test_nonconformity_goes_from_root_cause_to_closed_through_an_effective_check
                 nc=nc,
                 corrective_action="Bổ sung cán bộ",
                 action_owner="",
-                due_on=TODAY - timedelta(days=30),
+                due_on=timezone.localdate() - timedelta(days=30),
                 actor=None,
             )
         assert set(exc.value.message_dict) == {"action_owner", "due_on"}
@@ -182,35 +186,35 @@ def test_nonconformity_goes_from_root_cause_to_closed_through_an_effective_check
             nc=nc,
             corrective_action="Bổ sung cán bộ",
             action_owner="Phó Chủ tịch",
-            due_on=TODAY + timedelta(days=10),
+            due_on=timezone.localdate() + timedelta(days=10),
             actor=None,
         )
-        services.complete_action(nc=nc, done_on=TODAY, actor=None)
+        services.complete_action(nc=nc, done_on=timezone.localdate(), actor=None)
         services.check_effectiveness(
-            nc=nc, effective=False, note="Vẫn trả muộn", checked_on=TODAY, actor=None
+            nc=nc, effective=False, note="Vẫn trả muộn", checked_on=timezone.localdate(), actor=None
         )
         assert nc.status == Nonconformity.Status.ANALYSED
         services.plan_corrective_action(
             nc=nc,
             corrective_action="Phần mềm nhắc hạn",
             action_owner="Văn phòng",
-            due_on=TODAY + timedelta(days=10),
+            due_on=timezone.localdate() + timedelta(days=10),
             actor=None,
         )
-        services.complete_action(nc=nc, done_on=TODAY, actor=None)
+        services.complete_action(nc=nc, done_on=timezone.localdate(), actor=None)
         services.check_effectiveness(
-            nc=nc, effective=True, note="Không còn trả muộn", checked_on=TODAY, actor=None
+            nc=nc, effective=True, note="Không còn trả muộn", checked_on=timezone.localdate(), actor=None
         )
         nc.refresh_from_db()
-        assert nc.status == Nonconformity.Status.CLOSED and nc.closed_on == TODAY
+        assert nc.status == Nonconformity.Status.CLOSED and nc.closed_on == timezone.localdate()
 
 
 def test_yearly_check_is_one_per_agency_and_year(tenant_a, commune_agency_a):
     with tenant_context(tenant_a):
         kwargs = dict(
             agency=commune_agency_a,
-            year=TODAY.year,
-            checked_on=TODAY,
+            year=timezone.localdate().year,
+            checked_on=timezone.localdate(),
             team_leader="Trần Văn Bình",
             result=YearlyCheck.Result.COMPLIANT,
             conclusions="Duy trì tốt",
@@ -221,7 +225,7 @@ def test_yearly_check_is_one_per_agency_and_year(tenant_a, commune_agency_a):
             services.record_yearly_check(**kwargs)
         assert "year" in exc.value.message_dict
         with pytest.raises(ValidationError):
-            services.record_yearly_check(**{**kwargs, "year": TODAY.year - 1})
+            services.record_yearly_check(**{**kwargs, "year": timezone.localdate().year - 1})
         assert YearlyCheck.objects.count() == 1
 
 
@@ -238,21 +242,25 @@ def test_compliance_table_has_one_row_per_agency_with_the_year_figures(
 ):
     with tenant_context(tenant_a):
         audit = services.plan_audit(
-            agency=commune_agency_a, planned_on=TODAY, scope="HTQLCL", lead_auditor="An", actor=None
+            agency=commune_agency_a,
+            planned_on=timezone.localdate(),
+            scope="HTQLCL",
+            lead_auditor="An",
+            actor=None,
         )
-        services.complete_audit(audit=audit, performed_on=TODAY, actor=None)
+        services.complete_audit(audit=audit, performed_on=timezone.localdate(), actor=None)
         services.record_finding(audit=audit, grade="minor", description="Thiếu hồ sơ", actor=None)
         services.record_yearly_check(
             agency=commune_agency_a,
-            year=TODAY.year,
-            checked_on=TODAY,
+            year=timezone.localdate().year,
+            checked_on=timezone.localdate(),
             team_leader="Bình",
             result="partly",
             conclusions="Cần cải tiến",
             actor=None,
         )
         with django_assert_num_queries(1):
-            rows = {row.pk: row for row in selectors.compliance_table(year=TODAY.year)}
+            rows = {row.pk: row for row in selectors.compliance_table(year=timezone.localdate().year)}
         assert len(rows) == 3
         row = rows[commune_agency_a.pk]
         assert (row.audit_done, row.review_done, row.open_nc_count, row.check_result) == (
@@ -274,12 +282,12 @@ def test_reminders_reach_the_focal_person_once_per_occasion(tenant_a, focal_a, c
             nc=nc,
             corrective_action="Khắc phục",
             action_owner="Chị Mai",
-            due_on=TODAY + timedelta(days=5),
+            due_on=timezone.localdate() + timedelta(days=5),
             actor=None,
         )
-        services.send_due_reminders(today=TODAY)
-        services.send_due_reminders(today=TODAY)
-        services.send_due_reminders(today=TODAY + timedelta(days=5))
+        services.send_due_reminders(today=timezone.localdate())
+        services.send_due_reminders(today=timezone.localdate())
+        services.send_due_reminders(today=timezone.localdate() + timedelta(days=5))
         keys = sorted(Notification.objects.filter(recipient=focal_a).values_list("key", flat=True))
         assert keys == [f"iso-nc:{nc.pk}:due-0", f"iso-nc:{nc.pk}:due-7"]
 
@@ -294,13 +302,15 @@ def test_records_of_another_tenant_are_invisible(tenant_a, tenant_b, commune_age
 def test_announcement_date_cannot_be_in_the_future(tenant_a, province_agency_a):
     with tenant_context(tenant_a):
         for status in (QmsStatus.BUILDING, QmsStatus.APPLIED):
-            services.change_qms_status(agency=province_agency_a, status=status, changed_on=TODAY, actor=None)
+            services.change_qms_status(
+                agency=province_agency_a, status=status, changed_on=timezone.localdate(), actor=None
+            )
         with pytest.raises(ValidationError):
             services.change_qms_status(
                 agency=province_agency_a,
                 status=QmsStatus.ANNOUNCED,
-                changed_on=TODAY,
-                announced_on=date(TODAY.year + 1, 1, 1),
+                changed_on=timezone.localdate(),
+                announced_on=date(timezone.localdate().year + 1, 1, 1),
                 announcement_number="1",
                 actor=None,
             )

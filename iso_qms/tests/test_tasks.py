@@ -12,8 +12,6 @@ from tcvn_portal.notifications.models import Notification
 from tcvn_portal.tenancy.context import tenant_context
 from tests.celery_fixtures import wait_until
 
-TODAY = timezone.localdate()
-
 
 @pytest.mark.django_db(transaction=True)
 def test_sweep_reminds_the_focal_person_once_even_when_run_twice(
@@ -21,14 +19,14 @@ def test_sweep_reminds_the_focal_person_once_even_when_run_twice(
 ):
     with tenant_context(tenant_a):
         nc = services.open_nonconformity(
-            agency=commune_agency_a, description="Trễ hạn", detected_on=TODAY, actor=None
+            agency=commune_agency_a, description="Trễ hạn", detected_on=timezone.localdate(), actor=None
         )
         services.record_root_cause(nc=nc, root_cause="Thiếu người", actor=None)
         services.plan_corrective_action(
             nc=nc,
             corrective_action="Bổ sung",
             action_owner="An",
-            due_on=TODAY + timedelta(days=3),
+            due_on=timezone.localdate() + timedelta(days=3),
             actor=None,
         )
 

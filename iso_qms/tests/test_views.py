@@ -18,7 +18,6 @@ from tcvn_portal.tenancy.roles import Role
 from .conftest import fill_and_submit, make_agency, score_all
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def test_focal_person_lists_only_their_agency_and_gets_404_for_another(
@@ -36,10 +35,14 @@ def test_officer_of_another_province_gets_404_on_every_agency_page(
 ):
     with tenant_context(tenant_a):
         audit = qms_services.plan_audit(
-            agency=commune_agency_a, planned_on=TODAY, scope="Toàn bộ", lead_auditor="An", actor=None
+            agency=commune_agency_a,
+            planned_on=timezone.localdate(),
+            scope="Toàn bộ",
+            lead_auditor="An",
+            actor=None,
         )
         nc = qms_services.open_nonconformity(
-            agency=commune_agency_a, description="x", detected_on=TODAY, actor=None
+            agency=commune_agency_a, description="x", detected_on=timezone.localdate(), actor=None
         )
     client = client_for(quality_officer_b)
     for url in (
@@ -83,7 +86,11 @@ def test_focal_person_records_a_finding_and_carries_its_corrective_action_to_clo
     client = client_for(focal_a)
     response = client.post(
         reverse("iso_qms:audit_create", args=[commune_agency_a.pk]),
-        {"planned_on": TODAY.isoformat(), "scope": "Bộ phận một cửa", "lead_auditor": "Vũ Thị Mai"},
+        {
+            "planned_on": timezone.localdate().isoformat(),
+            "scope": "Bộ phận một cửa",
+            "lead_auditor": "Vũ Thị Mai",
+        },
     )
     assert response.status_code == 302
     audit_url = response["Location"]
@@ -102,7 +109,7 @@ def test_focal_person_records_a_finding_and_carries_its_corrective_action_to_clo
             "step": "action",
             "corrective_action": "Bổ sung cán bộ",
             "action_owner": "Phó Chủ tịch UBND xã",
-            "due_on": (TODAY - timedelta(days=30)).isoformat(),
+            "due_on": (timezone.localdate() - timedelta(days=30)).isoformat(),
         },
     )
     assert bad.status_code == 400
@@ -115,7 +122,7 @@ def test_focal_person_records_a_finding_and_carries_its_corrective_action_to_clo
             "step": "action",
             "corrective_action": "Bổ sung cán bộ",
             "action_owner": "Phó Chủ tịch UBND xã",
-            "due_on": (TODAY + timedelta(days=14)).isoformat(),
+            "due_on": (timezone.localdate() + timedelta(days=14)).isoformat(),
         },
     )
     assert good.status_code == 302
@@ -132,8 +139,8 @@ def _compliance_data(tenant, agency):
     with tenant_context(tenant):
         qms_services.record_yearly_check(
             agency=agency,
-            year=TODAY.year,
-            checked_on=TODAY,
+            year=timezone.localdate().year,
+            checked_on=timezone.localdate(),
             team_leader="Hoàng Minh Đức",
             result="compliant",
             conclusions="Duy trì hiệu quả",
@@ -149,16 +156,16 @@ def test_compliance_table_as_page_excel_and_pdf(client_for, quality_officer_a, c
 
     _compliance_data(tenant_a, commune_agency_a)
     client = client_for(quality_officer_a)
-    page = client.get(reverse("iso_qms:compliance"), {"year": TODAY.year}).content.decode()
+    page = client.get(reverse("iso_qms:compliance"), {"year": timezone.localdate().year}).content.decode()
     assert commune_agency_a.name in page and "Đạt" in page
-    xlsx = client.get(reverse("iso_qms:compliance"), {"year": TODAY.year, "format": "xlsx"})
+    xlsx = client.get(reverse("iso_qms:compliance"), {"year": timezone.localdate().year, "format": "xlsx"})
     sheet = load_workbook(BytesIO(xlsx.content)).active
     assert sheet["B2"].value == "Cơ quan" and sheet["L2"].value == "Kết quả kiểm tra hằng năm"
     rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert (
         rows[commune_agency_a.name][7] == 1 and rows[commune_agency_a.name][12] == "Mở rộng phạm vi áp dụng"
     )
-    pdf = client.get(reverse("iso_qms:compliance"), {"year": TODAY.year, "format": "pdf"})
+    pdf = client.get(reverse("iso_qms:compliance"), {"year": timezone.localdate().year, "format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages).split())
     assert "Ủy ban nhân dân xã Hàm Yên" in text and "Bảng tuân thủ" in text and "Tuyên Quang" in text

@@ -19,7 +19,6 @@ from tests.accounts.helpers import PASSWORD, enrol_totp
 pytestmark = [pytest.mark.browser]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def test_commune_focal_person_records_a_finding_and_its_corrective_action(
 
     phone.goto(f"{live_server.url}/iso/agencies/{commune.pk}/")
     phone.click("a:has-text('Lập kế hoạch đánh giá nội bộ')")
-    phone.fill("input[name=planned_on]", TODAY.isoformat())
+    phone.fill("input[name=planned_on]", timezone.localdate().isoformat())
     phone.fill("textarea[name=scope]", "Bộ phận tiếp nhận và trả kết quả")
     phone.fill("input[name=lead_auditor]", "Vũ Thị Mai")
     phone.click("button:has-text('Lưu')")
@@ -60,7 +59,7 @@ def test_commune_focal_person_records_a_finding_and_its_corrective_action(
     phone.click("main form button:has-text('Lưu')")
     phone.fill("textarea[name=corrective_action]", "Cài đặt nhắc hạn tự động")
     phone.fill("input[name=action_owner]", "Văn phòng UBND xã")
-    phone.fill("input[name=due_on]", (TODAY + timedelta(days=14)).isoformat())
+    phone.fill("input[name=due_on]", (timezone.localdate() + timedelta(days=14)).isoformat())
     phone.click("main form button:has-text('Lưu')")
     assert phone.inner_text("#nc-status") == "Đã lập hành động khắc phục"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
