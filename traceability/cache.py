@@ -24,7 +24,8 @@ def series_key(series_id: int) -> str:
 
 
 def batch_key(batch_id: int) -> str:
-    return f"trace:batch:{batch_id}"
+    # v2: the view carries its rendered details; entries cached by an older release are simply not read.
+    return f"trace:batch:v2:{batch_id}"
 
 
 def progress_key(series_id: int) -> str:

@@ -14,10 +14,11 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from tcvn_portal.core.public_codes import read_code
-from tcvn_portal.tenancy.context import tenant_context
+from tcvn_portal.tenancy.context import tenant_context, tenant_statement
 from tcvn_portal.tenancy.models import Tenant
 
 from . import cache as keys
@@ -86,10 +87,11 @@ def resolve(*, gtin: str, lot: str, serial: str) -> Resolved | None:
 
 
 def batch_view(batch_id: int) -> dict:
-    """Everything the scan page shows about a batch, as plain data fit for the cache."""
+    """Everything the scan page shows about a batch, as plain data fit for the cache, with its details
+    already rendered in each language: the same for every scan of the batch, so drawn once, not per scan."""
     batch = Batch.objects.select_related("product__owner", "product__category").get(pk=batch_id)
     product, owner = batch.product, batch.product.owner
-    return {
+    view = {
         "product": product.name,
         "gtin": product.gtin,
         "brand": product.brand,
@@ -110,6 +112,13 @@ def batch_view(batch_id: int) -> dict:
             for c in product.certifications.filter(archived_at__isnull=True)
         ],
     }
+    view["details_html"] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            view["details_html"][language] = render_to_string(
+                "traceability/_batch_details.html", {"batch": view}
+            )
+    return view
 
 
 def place_of(remote_addr: str | None) -> str:
@@ -159,14 +168,18 @@ def record_scan(resolved: Resolved, *, place: str, user_agent: str) -> tuple[int
         "max_scans": FLAG_SCANS,
         "max_places": FLAG_PLACES,
     }
-    with tenant_context(_tenant(resolved.tenant_id)):
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with tenant_statement(_tenant(resolved.tenant_id)) as (set_tenant, tenant_params):
             with connection.cursor() as cursor:
                 # A scan's commit need not wait for its WAL flush: a crash may lose the last few scan
                 # counts (never corrupt them), which a consumer's page can afford; the flush was most of
-                # a scan's cost. SET LOCAL ends with this transaction and goes in the same round trip.
-                cursor.execute("SET LOCAL synchronous_commit = off; " + _RECORD_SQL, params)
+                # a scan's cost. SET LOCAL ends with this transaction; it, the tenant and the scan go to
+                # the server in one round trip.
+                cursor.execute(
+                    "SET LOCAL synchronous_commit = off;\n" + set_tenant + _RECORD_SQL, params | tenant_params
+                )
                 return cursor.fetchone()
+    with tenant_context(_tenant(resolved.tenant_id)):
         return _record_scan_portable(**params)
 
 

@@ -17,7 +17,8 @@ def scan(request, gtin: str, lot: str, serial: str):
     """Genuine or not, in Vietnamese unless the visitor chose another language: 404 for an unknown or
     forged code, 410 for a withdrawn one; every scan of a real stamp is counted."""
     language = request.COOKIES.get("django_language") or "vi"
-    with translation.override(language if language in ("vi", "en") else "vi"):
+    language = language if language in ("vi", "en") else "vi"
+    with translation.override(language):
         resolved = public.resolve(gtin=gtin, lot=lot, serial=serial)
         if resolved is None:
             return render(
@@ -32,5 +33,12 @@ def scan(request, gtin: str, lot: str, serial: str):
             StampSeries.Status.ACTIVE: "recalled" if resolved.batch["recalled_at"] else "genuine",
             StampSeries.Status.WITHDRAWN: "withdrawn",
         }.get(resolved.series_status, "inactive")
-        context = {"state": state, "serial": serial, "batch": resolved.batch, "count": count, "first": first}
+        context = {
+            "state": state,
+            "serial": serial,
+            "batch": resolved.batch,
+            "details": resolved.batch["details_html"][language],
+            "count": count,
+            "first": first,
+        }
         return render(request, "traceability/scan.html", context, status=410 if state == "withdrawn" else 200)

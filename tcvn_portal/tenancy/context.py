@@ -64,17 +64,24 @@ def uses_row_level_security(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 
 
+_SET_SQL = (
+    "SELECT set_config('app.tenant_id', %(app_tenant_id)s, true), "
+    "set_config('app.user_id', %(app_user_id)s, true)"
+)
+
+
+def _settings_of(state: TenantState) -> dict[str, str]:
+    return {
+        "app_tenant_id": str(state.tenant.pk) if state.tenant is not None else "",
+        "app_user_id": str(state.user_id) if state.user_id is not None else "",
+    }
+
+
 def _push_to_database(state: TenantState) -> None:
     if not uses_row_level_security():
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('app.tenant_id', %s, true), set_config('app.user_id', %s, true)",
-            [
-                str(state.tenant.pk) if state.tenant is not None else "",
-                str(state.user_id) if state.user_id is not None else "",
-            ],
-        )
+        cursor.execute(_SET_SQL, _settings_of(state))
 
 
 @contextlib.contextmanager
@@ -97,6 +104,25 @@ def tenant_context(
             _state.reset(token)
             if connection.in_atomic_block and not connection.needs_rollback:
                 _push_to_database(previous)
+
+
+@contextlib.contextmanager
+def tenant_statement(tenant: Tenant) -> Iterator[tuple[str, dict[str, str]]]:
+    """For one hot PostgreSQL statement run as `tenant`: yields SQL that sets the tenant and its parameters,
+    to be sent before the statement in the same round trip, instead of tenant_context's savepoint and
+    set_config of their own. Joins the open transaction (or opens one) without a savepoint: if the block
+    fails, the whole transaction is rolled back and the setting with it; otherwise the previous setting is
+    restored on leaving.
+    """
+    with transaction.atomic(savepoint=False):
+        state = TenantState(tenant=tenant)
+        token = activate(state, push=False)
+        try:
+            yield _SET_SQL + ";\n", _settings_of(state)
+        except BaseException:
+            deactivate(token, push=False)
+            raise
+        deactivate(token, push=True)
 
 
 def activate(state: TenantState, *, push: bool = True) -> Token[TenantState | None]:

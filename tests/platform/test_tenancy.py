@@ -2,9 +2,10 @@
 
 import pytest
 from django import forms
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
-from tcvn_portal.tenancy.context import CrossTenantWrite, tenant_context
+from tcvn_portal.tenancy.context import CrossTenantWrite, current_tenant, tenant_context, tenant_statement
 from tcvn_portal.tenancy.models import Commune, Membership, Organization
 from tcvn_portal.tenancy.roles import Role
 
@@ -31,6 +32,34 @@ def test_saving_a_row_under_another_tenant_raises(tenant_a, tenant_b, organizati
     org.name = "Đổi tên"
     with tenant_context(tenant_b), pytest.raises(CrossTenantWrite):
         org.save()
+
+
+def _communes_seen_by_the_database(prefix: str = "", params: dict | None = None) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + "SELECT name FROM tenancy_commune ORDER BY name", params or {})
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_tenant_statement_sets_the_tenant_in_the_statement_and_restores_the_previous_one(tenant_a, tenant_b):
+    with tenant_context(tenant_a):
+        Commune.objects.create(name="Phường Minh Xuân")
+    with tenant_context(tenant_b):
+        Commune.objects.create(name="Xã Bắc Hà")
+    with tenant_context(tenant_a):
+        with tenant_statement(tenant_b) as (set_tenant, params):
+            assert current_tenant() == tenant_b
+            assert _communes_seen_by_the_database(set_tenant, params) == ["Xã Bắc Hà"]
+        assert current_tenant() == tenant_a
+        assert _communes_seen_by_the_database() == ["Phường Minh Xuân"]
+
+
+def test_a_failed_tenant_statement_dooms_its_transaction_and_leaves_no_tenant_behind(tenant_a, tenant_b):
+    with tenant_context(tenant_a):
+        with pytest.raises(DatabaseError), tenant_statement(tenant_b) as (set_tenant, params):
+            with connection.cursor() as cursor:
+                cursor.execute(set_tenant + "SELECT 1 / 0", params)
+        assert current_tenant() == tenant_a
+        assert connection.needs_rollback  # no savepoint: the setting goes with the transaction
 
 
 def test_user_with_two_memberships_switches_tenant(

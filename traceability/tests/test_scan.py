@@ -107,8 +107,41 @@ def test_hot_path_reads_the_page_from_cache(client, active_stamp, batch_a):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url_of(batch_a, active_stamp.serial)).status_code == 200
     ours = [q["sql"] for q in queries.captured_queries if "traceability" in q["sql"]]
-    # The scan record only (sent with its SET LOCAL synchronous_commit, see public.record_scan).
-    assert len(ours) == 1 and "WITH seen AS (" in ours[0]
+    # The scan record only, sent with its SET LOCAL synchronous_commit and the tenant in one round trip,
+    # without a savepoint of its own (see public.record_scan).
+    assert len(ours) == 1 and "WITH seen AS (" in ours[0] and "set_config('app.tenant_id'" in ours[0]
+    # Only the request's own savepoint, there because the test case has already opened the transaction.
+    assert [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]] == [
+        "SAVEPOINT",
+        "RELEASE",
+    ]
+
+
+def test_batch_details_are_drawn_once_in_each_language_and_served_in_the_visitors(
+    client, active_stamp, batch_a
+):
+    url = url_of(batch_a, active_stamp.serial)
+    vietnamese = client.get(url).content.decode()
+    cached = cache.get(keys.batch_key(batch_a.pk))
+    assert set(cached["details_html"]) == {"vi", "en"}
+    assert "Nhà sản xuất" in cached["details_html"]["vi"] and "Producer" in cached["details_html"]["en"]
+    assert "Nhà sản xuất" in vietnamese and "Producer" not in vietnamese
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Producer" in english and "Nhà sản xuất" not in english
+    assert "Đồi chè Khuổi Bốc" in english  # the batch's own words are not translated
+    assert active_stamp.serial in english
+
+
+def test_a_hostile_batch_field_is_escaped_in_the_drawn_details(
+    client, tenant_a, active_stamp, batch_a, business_user_a
+):
+    with tenant_context(tenant_a):
+        batch_a.origin = "<script>alert(1)</script>"
+        batch_a.save(update_fields=["origin"])
+    cache.delete(keys.batch_key(batch_a.pk))
+    body = client.get(url_of(batch_a, active_stamp.serial)).content.decode()
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
 
 def test_stamp_scanned_from_many_places_is_flagged(client, tenant_a, active_stamp, batch_a):
