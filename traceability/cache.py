@@ -1,14 +1,16 @@
 """What the public scan page keeps in the Django cache (Redis), and how it is dropped when it changes.
 
-Three keys, so that one write invalidates exactly what it changed, however many stamps it concerns:
-  stamp:<serial>  → which tenant, stamp, series and batch the serial belongs to (never changes);
-  series:<id>     → the series' status (issued, active, withdrawn);
-  batch:<id>      → everything the page shows about the batch and its product, recall included.
-Recalling a batch of a million stamps therefore deletes one key.
+Keys chosen so that one write invalidates exactly what it changed, however many stamps it concerns:
+  stamp:<serial>         → which tenant, stamp, series and batch the serial belongs to (never changes);
+  series:<id>            → the series' status (issued, active, withdrawn);
+  batch:<id>             → everything the page shows about the batch and its product, recall included;
+  details:<id>:<lang>    → the batch's details as rendered HTML in one language, drawn once, not per scan.
+Recalling a batch of a million stamps therefore deletes one key per language and the batch's own.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 
 STAMP_TTL = 24 * 3600
@@ -24,8 +26,15 @@ def series_key(series_id: int) -> str:
 
 
 def batch_key(batch_id: int) -> str:
-    # v2: the view carries its rendered details; entries cached by an older release are simply not read.
-    return f"trace:batch:v2:{batch_id}"
+    return f"trace:batch:{batch_id}"
+
+
+def details_key(batch_id: int, language: str) -> str:
+    return f"trace:details:{batch_id}:{language}"
+
+
+def _batch_keys(batch_id: int) -> list[str]:
+    return [batch_key(batch_id), *(details_key(batch_id, code) for code, _name in settings.LANGUAGES)]
 
 
 def progress_key(series_id: int) -> str:
@@ -33,11 +42,11 @@ def progress_key(series_id: int) -> str:
 
 
 def forget_batch(batch_id: int) -> None:
-    cache.delete(batch_key(batch_id))
+    cache.delete_many(_batch_keys(batch_id))
 
 
 def forget_batches(batch_ids) -> None:
-    cache.delete_many([batch_key(pk) for pk in batch_ids])
+    cache.delete_many([key for pk in batch_ids for key in _batch_keys(pk)])
 
 
 def forget_product(product) -> None:

@@ -36,6 +36,7 @@ class Resolved:
     serial: str
     series_status: str
     batch: dict
+    details: str  # the batch's details, rendered in the visitor's language
 
 
 def _tenant(tenant_id: int) -> Tenant:
@@ -70,9 +71,9 @@ def resolve(*, gtin: str, lot: str, serial: str) -> Resolved | None:
     if stamp["series__batch__product__gtin"] != gtin or stamp["series__batch__lot"] != lot:
         return None
     series_id, batch_id = stamp["series_id"], stamp["series__batch_id"]
-    cached = cache.get_many([keys.series_key(series_id), keys.batch_key(batch_id)])
-    status = cached.get(keys.series_key(series_id))
-    batch = cached.get(keys.batch_key(batch_id))
+    language = translation.get_language()
+    wanted = [keys.series_key(series_id), keys.batch_key(batch_id), keys.details_key(batch_id, language)]
+    status, batch, details = map(cache.get_many(wanted).get, wanted)
     if status is None or batch is None:
         with tenant_context(_tenant(stamp["tenant_id"])):
             if status is None:
@@ -81,17 +82,25 @@ def resolve(*, gtin: str, lot: str, serial: str) -> Resolved | None:
             if batch is None:
                 batch = batch_view(batch_id)
                 cache.set(keys.batch_key(batch_id), batch, keys.VIEW_TTL)
+    if details is None:
+        # The same for every scan of the batch in this language: drawn once, then served from the cache.
+        details = render_to_string("traceability/_batch_details.html", {"batch": batch})
+        cache.set(keys.details_key(batch_id, language), details, keys.VIEW_TTL)
     return Resolved(
-        tenant_id=stamp["tenant_id"], stamp_id=stamp["pk"], serial=serial, series_status=status, batch=batch
+        tenant_id=stamp["tenant_id"],
+        stamp_id=stamp["pk"],
+        serial=serial,
+        series_status=status,
+        batch=batch,
+        details=details,
     )
 
 
 def batch_view(batch_id: int) -> dict:
-    """Everything the scan page shows about a batch, as plain data fit for the cache, with its details
-    already rendered in each language: the same for every scan of the batch, so drawn once, not per scan."""
+    """Everything the scan page shows about a batch, as plain data fit for the cache."""
     batch = Batch.objects.select_related("product__owner", "product__category").get(pk=batch_id)
     product, owner = batch.product, batch.product.owner
-    view = {
+    return {
         "product": product.name,
         "gtin": product.gtin,
         "brand": product.brand,
@@ -112,13 +121,6 @@ def batch_view(batch_id: int) -> dict:
             for c in product.certifications.filter(archived_at__isnull=True)
         ],
     }
-    view["details_html"] = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            view["details_html"][language] = render_to_string(
-                "traceability/_batch_details.html", {"batch": view}
-            )
-    return view
 
 
 def place_of(remote_addr: str | None) -> str:

@@ -17,8 +17,7 @@ def scan(request, gtin: str, lot: str, serial: str):
     """Genuine or not, in Vietnamese unless the visitor chose another language: 404 for an unknown or
     forged code, 410 for a withdrawn one; every scan of a real stamp is counted."""
     language = request.COOKIES.get("django_language") or "vi"
-    language = language if language in ("vi", "en") else "vi"
-    with translation.override(language):
+    with translation.override(language if language in ("vi", "en") else "vi"):
         resolved = public.resolve(gtin=gtin, lot=lot, serial=serial)
         if resolved is None:
             return render(
@@ -37,7 +36,7 @@ def scan(request, gtin: str, lot: str, serial: str):
             "state": state,
             "serial": serial,
             "batch": resolved.batch,
-            "details": resolved.batch["details_html"][language],
+            "details": resolved.details,
             "count": count,
             "first": first,
         }

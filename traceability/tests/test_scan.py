@@ -117,20 +117,31 @@ def test_hot_path_reads_the_page_from_cache(client, active_stamp, batch_a):
     ]
 
 
-def test_batch_details_are_drawn_once_in_each_language_and_served_in_the_visitors(
-    client, active_stamp, batch_a
-):
+def test_batch_details_are_drawn_once_per_language_and_served_in_the_visitors(client, active_stamp, batch_a):
     url = url_of(batch_a, active_stamp.serial)
     vietnamese = client.get(url).content.decode()
-    cached = cache.get(keys.batch_key(batch_a.pk))
-    assert set(cached["details_html"]) == {"vi", "en"}
-    assert "Nhà sản xuất" in cached["details_html"]["vi"] and "Producer" in cached["details_html"]["en"]
     assert "Nhà sản xuất" in vietnamese and "Producer" not in vietnamese
+    assert "Nhà sản xuất" in cache.get(keys.details_key(batch_a.pk, "vi"))
+    assert cache.get(keys.details_key(batch_a.pk, "en")) is None  # drawn when an English visitor comes
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Producer" in english and "Nhà sản xuất" not in english
     assert "Đồi chè Khuổi Bốc" in english  # the batch's own words are not translated
     assert active_stamp.serial in english
+    assert "Producer" in cache.get(keys.details_key(batch_a.pk, "en"))
+
+
+def test_changing_a_batch_forgets_its_details_in_every_language(
+    client, tenant_a, active_stamp, batch_a, business_user_a
+):
+    url = url_of(batch_a, active_stamp.serial)
+    client.get(url)
+    client.cookies["django_language"] = "en"
+    client.get(url)
+    with tenant_context(tenant_a):
+        services.recall_batch(batch=batch_a, reason="Vượt ngưỡng dư lượng", actor=business_user_a)
+    assert cache.get(keys.details_key(batch_a.pk, "vi")) is None
+    assert cache.get(keys.details_key(batch_a.pk, "en")) is None
 
 
 def test_a_hostile_batch_field_is_escaped_in_the_drawn_details(
@@ -139,7 +150,7 @@ def test_a_hostile_batch_field_is_escaped_in_the_drawn_details(
     with tenant_context(tenant_a):
         batch_a.origin = "<script>alert(1)</script>"
         batch_a.save(update_fields=["origin"])
-    cache.delete(keys.batch_key(batch_a.pk))
+    keys.forget_batch(batch_a.pk)
     body = client.get(url_of(batch_a, active_stamp.serial)).content.decode()
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
