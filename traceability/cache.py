@@ -1,11 +1,11 @@
 """What the public scan page keeps in the Django cache (Redis), and how it is dropped when it changes.
 
 Keys chosen so that one write invalidates exactly what it changed, however many stamps it concerns:
-  stamp:<serial>         → which tenant, stamp, series and batch the serial belongs to (never changes);
-  series:<id>            → the series' status (issued, active, withdrawn);
   batch:<id>             → everything the page shows about the batch and its product, recall included;
   details:<id>:<lang>    → the batch's details as rendered HTML in one language, drawn once, not per scan.
-Recalling a batch of a million stamps therefore deletes one key per language and the batch's own.
+Recalling a batch of a million stamps therefore deletes one key per language and the batch's own. Stamps
+and their series' status are not cached: each stamp is scanned a few times in its life, and it is found,
+with its series' status, by the same statement that counts the scan (traceability.public).
 """
 
 from __future__ import annotations
@@ -13,16 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
-STAMP_TTL = 24 * 3600
 VIEW_TTL = 3600
-
-
-def stamp_key(serial: str) -> str:
-    return f"trace:stamp:{serial}"
-
-
-def series_key(series_id: int) -> str:
-    return f"trace:series:{series_id}"
 
 
 def batch_key(batch_id: int) -> str:
@@ -51,10 +42,6 @@ def forget_batches(batch_ids) -> None:
 
 def forget_product(product) -> None:
     forget_batches(list(product.batches.values_list("pk", flat=True)))
-
-
-def forget_series(series_id: int) -> None:
-    cache.delete(series_key(series_id))
 
 
 def set_progress(series_id: int, done: int, total: int) -> None:

@@ -1,8 +1,10 @@
-"""The consumer's side: resolving a scanned serial, from cache where possible, and recording the scan.
+"""The consumer's side: finding a scanned stamp, counting the scan, and what its page shows.
 
 An anonymous request has no tenant, and every row sits behind RLS. The serial names its tenant and carries
 a MAC (tcvn_portal.core.public_codes), so a forged serial is turned away before any database or cache hit;
-a genuine-looking one is looked up inside tenant_context of the tenant it names — never unscoped.
+a genuine-looking one is looked up as the tenant it names — never unscoped. On PostgreSQL the lookup and the
+count are one statement, since a stamp is scanned only a few times in its life and a cache of stamps would
+mostly miss; what the page shows about the batch comes from the cache (traceability.cache).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from tcvn_portal.tenancy.context import tenant_context, tenant_statement
 from tcvn_portal.tenancy.models import Tenant
 
 from . import cache as keys
-from .models import Batch, Stamp, StampSeries
+from .models import Batch
 
 # A stamp scanned from this many distinct networks, or this many times, is flagged as a likely copy.
 FLAG_PLACES = getattr(settings, "TRACEABILITY_FLAG_PLACES", 5)
@@ -30,70 +32,82 @@ FLAG_SCANS = getattr(settings, "TRACEABILITY_FLAG_SCANS", 50)
 
 
 @dataclass(frozen=True)
-class Resolved:
-    tenant_id: int
+class Scanned:
+    """A counted scan of a real stamp and what its page shows."""
+
     stamp_id: int
-    serial: str
+    count: int
+    first_scanned_at: datetime
     series_status: str
     batch: dict
     details: str  # the batch's details, rendered in the visitor's language
 
 
 def _tenant(tenant_id: int) -> Tenant:
-    # Only the id matters to tenant_context; the row is checked active with the stamp before it is cached.
+    # Only the id matters to tenant scoping; the statement that finds the stamp checks the tenant active.
     return Tenant(pk=tenant_id)
 
 
-def resolve(*, gtin: str, lot: str, serial: str) -> Resolved | None:
-    """The stamp behind a Digital Link path, or None when it is forged, unknown or does not match."""
+def scan(*, gtin: str, lot: str, serial: str, place: str, user_agent: str) -> Scanned | None:
+    """Counts a scan of the stamp behind a Digital Link path and returns its page, or None (nothing counted)
+    when the serial is forged or unknown, does not match the GTIN and lot, or its province is inactive."""
     code = read_code(serial, kind="stamp")
     if code is None or code.code != serial:
         return None
-    stamp = cache.get(keys.stamp_key(serial))
-    if stamp is None:
-        # The tenant the code names, checked active in the same query as the stamp: one round trip.
-        with tenant_context(_tenant(code.tenant_id)):
-            stamp = (
-                Stamp.objects.filter(serial=serial, tenant__is_active=True)
-                .values(
-                    "pk",
-                    "series_id",
-                    "series__batch_id",
-                    "series__batch__lot",
-                    "series__batch__product__gtin",
+    params = {
+        "tenant": code.tenant_id,
+        "serial": serial,
+        "gtin": gtin,
+        "lot": lot,
+        "now": timezone.now(),
+        "place": place,
+        "agent": (user_agent or "")[:160],
+        "max_scans": FLAG_SCANS,
+        "max_places": FLAG_PLACES,
+    }
+    tenant = _tenant(code.tenant_id)
+    if connection.vendor == "postgresql":
+        with tenant_statement(tenant) as (set_tenant, tenant_params):
+            with connection.cursor() as cursor:
+                # A scan's commit need not wait for its WAL flush: a crash may lose the last few scan
+                # counts (never corrupt them), which a consumer's page can afford; the flush was most of
+                # a scan's cost. SET LOCAL ends with this transaction; it, the tenant and the scan go to
+                # the server in one round trip.
+                cursor.execute(
+                    "SET LOCAL synchronous_commit = off;\n" + set_tenant + _SCAN_SQL, params | tenant_params
                 )
-                .first()
-            )
-        if stamp is None:
-            return None
-        stamp["tenant_id"] = code.tenant_id
-        cache.set(keys.stamp_key(serial), stamp, keys.STAMP_TTL)
-    if stamp["series__batch__product__gtin"] != gtin or stamp["series__batch__lot"] != lot:
+                row = cursor.fetchone()
+    else:
+        with tenant_context(tenant):
+            row = _scan_portable(**params)
+    if row is None:
         return None
-    series_id, batch_id = stamp["series_id"], stamp["series__batch_id"]
-    language = translation.get_language()
-    wanted = [keys.series_key(series_id), keys.batch_key(batch_id), keys.details_key(batch_id, language)]
-    status, batch, details = map(cache.get_many(wanted).get, wanted)
-    if status is None or batch is None:
-        with tenant_context(_tenant(stamp["tenant_id"])):
-            if status is None:
-                status = StampSeries.objects.values_list("status", flat=True).get(pk=series_id)
-                cache.set(keys.series_key(series_id), status, keys.VIEW_TTL)
-            if batch is None:
-                batch = batch_view(batch_id)
-                cache.set(keys.batch_key(batch_id), batch, keys.VIEW_TTL)
-    if details is None:
-        # The same for every scan of the batch in this language: drawn once, then served from the cache.
-        details = render_to_string("traceability/_batch_details.html", {"batch": batch})
-        cache.set(keys.details_key(batch_id, language), details, keys.VIEW_TTL)
-    return Resolved(
-        tenant_id=stamp["tenant_id"],
-        stamp_id=stamp["pk"],
-        serial=serial,
+    stamp_id, status, batch_id, count, first = row
+    batch, details = _page_of(tenant, batch_id)
+    return Scanned(
+        stamp_id=stamp_id,
+        count=count,
+        first_scanned_at=first,
         series_status=status,
         batch=batch,
         details=details,
     )
+
+
+def _page_of(tenant: Tenant, batch_id: int) -> tuple[dict, str]:
+    """The batch's view and its rendered details: one cache round trip when warm."""
+    language = translation.get_language()
+    wanted = [keys.batch_key(batch_id), keys.details_key(batch_id, language)]
+    batch, details = map(cache.get_many(wanted).get, wanted)
+    if batch is None:
+        with tenant_context(tenant):
+            batch = batch_view(batch_id)
+        cache.set(keys.batch_key(batch_id), batch, keys.VIEW_TTL)
+    if details is None:
+        # The same for every scan of the batch in this language: drawn once, then served from the cache.
+        details = render_to_string("traceability/_batch_details.html", {"batch": batch})
+        cache.set(keys.details_key(batch_id, language), details, keys.VIEW_TTL)
+    return batch, details
 
 
 def batch_view(batch_id: int) -> dict:
@@ -133,11 +147,22 @@ def place_of(remote_addr: str | None) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
-# PostgreSQL: the whole scan in one statement, one round trip on the hot path.
-_RECORD_SQL = """
-WITH seen AS (
+# PostgreSQL: the whole scan in one statement, one round trip: find the stamp (its tenant's unique serial,
+# the GTIN and lot it was issued for, the province active) with its series' status (read fresh, so a
+# withdrawal shows at once), count it, keep the event, flag a likely copy.
+_SCAN_SQL = """
+WITH target AS (
+    SELECT st.id, se.status, se.batch_id
+    FROM traceability_stamp st
+    JOIN traceability_stampseries se ON se.id = st.series_id
+    JOIN traceability_batch b ON b.id = se.batch_id
+    JOIN traceability_product p ON p.id = b.product_id
+    JOIN tenancy_tenant t ON t.id = st.tenant_id
+    WHERE st.tenant_id = %(tenant)s AND st.serial = %(serial)s
+      AND b.lot = %(lot)s AND p.gtin = %(gtin)s AND t.is_active
+), seen AS (
     SELECT %(place)s = '' OR EXISTS (
-        SELECT 1 FROM traceability_scanevent WHERE stamp_id = %(stamp)s AND place = %(place)s
+        SELECT 1 FROM traceability_scanevent e JOIN target ON e.stamp_id = target.id WHERE e.place = %(place)s
     ) AS known
 ), s AS (
     UPDATE traceability_stamp SET
@@ -150,48 +175,37 @@ WITH seen AS (
                 scan_count + 1 >= %(max_scans)s
                 OR place_count + CASE WHEN (SELECT known FROM seen) THEN 0 ELSE 1 END >= %(max_places)s
             ) THEN %(now)s ELSE flagged_at END
-    WHERE id = %(stamp)s
-    RETURNING id, tenant_id, scan_count, first_scanned_at
+    FROM target
+    WHERE traceability_stamp.id = target.id
+    RETURNING traceability_stamp.id, traceability_stamp.tenant_id, target.status, target.batch_id,
+        traceability_stamp.scan_count, traceability_stamp.first_scanned_at
 ), e AS (
     INSERT INTO traceability_scanevent (tenant_id, stamp_id, scanned_at, place, user_agent)
     SELECT tenant_id, id, %(now)s, %(place)s, %(agent)s FROM s
 )
-SELECT scan_count, first_scanned_at FROM s
+SELECT id, status, batch_id, scan_count, first_scanned_at FROM s
 """
 
 
-def record_scan(resolved: Resolved, *, place: str, user_agent: str) -> tuple[int, datetime]:
-    """Counts the scan, keeps the event, and flags a stamp seen from too many places or too often."""
-    params = {
-        "now": timezone.now(),
-        "place": place,
-        "agent": (user_agent or "")[:160],
-        "stamp": resolved.stamp_id,
-        "max_scans": FLAG_SCANS,
-        "max_places": FLAG_PLACES,
-    }
-    if connection.vendor == "postgresql":
-        with tenant_statement(_tenant(resolved.tenant_id)) as (set_tenant, tenant_params):
-            with connection.cursor() as cursor:
-                # A scan's commit need not wait for its WAL flush: a crash may lose the last few scan
-                # counts (never corrupt them), which a consumer's page can afford; the flush was most of
-                # a scan's cost. SET LOCAL ends with this transaction; it, the tenant and the scan go to
-                # the server in one round trip.
-                cursor.execute(
-                    "SET LOCAL synchronous_commit = off;\n" + set_tenant + _RECORD_SQL, params | tenant_params
-                )
-                return cursor.fetchone()
-    with tenant_context(_tenant(resolved.tenant_id)):
-        return _record_scan_portable(**params)
-
-
-def _record_scan_portable(*, now, place, agent, stamp, max_scans, max_places) -> tuple[int, datetime]:
-    """The same, in a few ORM statements inside the caller's transaction (SQLite, the embedded default)."""
+def _scan_portable(
+    *, tenant, serial, gtin, lot, now, place, agent, max_scans, max_places
+) -> tuple[int, str, int, int, datetime] | None:
+    """The same, in a few ORM statements inside the caller's tenant_context (SQLite, the embedded default)."""
     from django.db.models import Case, F, Value, When
     from django.db.models.functions import Coalesce
 
     from .models import ScanEvent, Stamp
 
+    found = (
+        Stamp.objects.filter(
+            serial=serial, tenant__is_active=True, series__batch__lot=lot, series__batch__product__gtin=gtin
+        )
+        .values_list("pk", "series__status", "series__batch_id")
+        .first()
+    )
+    if found is None:
+        return None
+    stamp, status, batch_id = found
     new_place = 1 if place and not ScanEvent.objects.filter(stamp_id=stamp, place=place).exists() else 0
     Stamp.objects.filter(pk=stamp).update(
         scan_count=F("scan_count") + 1,
@@ -204,6 +218,6 @@ def _record_scan_portable(*, now, place, agent, stamp, max_scans, max_places) ->
             default=F("flagged_at"),
         ),
     )
-    row = Stamp.objects.values_list("tenant_id", "scan_count", "first_scanned_at").get(pk=stamp)
+    count, first = Stamp.objects.values_list("scan_count", "first_scanned_at").get(pk=stamp)
     ScanEvent.objects.create(stamp_id=stamp, scanned_at=now, place=place, user_agent=agent)
-    return row[1], row[2]
+    return stamp, status, batch_id, count, first

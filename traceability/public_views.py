@@ -18,26 +18,27 @@ def scan(request, gtin: str, lot: str, serial: str):
     forged code, 410 for a withdrawn one; every scan of a real stamp is counted."""
     language = request.COOKIES.get("django_language") or "vi"
     with translation.override(language if language in ("vi", "en") else "vi"):
-        resolved = public.resolve(gtin=gtin, lot=lot, serial=serial)
-        if resolved is None:
-            return render(
-                request, "traceability/scan.html", {"state": "unknown", "serial": serial[:40]}, status=404
-            )
-        count, first = public.record_scan(
-            resolved,
+        scanned = public.scan(
+            gtin=gtin,
+            lot=lot,
+            serial=serial,
             place=public.place_of(request.META.get("REMOTE_ADDR")),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
+        if scanned is None:
+            return render(
+                request, "traceability/scan.html", {"state": "unknown", "serial": serial[:40]}, status=404
+            )
         state = {
-            StampSeries.Status.ACTIVE: "recalled" if resolved.batch["recalled_at"] else "genuine",
+            StampSeries.Status.ACTIVE: "recalled" if scanned.batch["recalled_at"] else "genuine",
             StampSeries.Status.WITHDRAWN: "withdrawn",
-        }.get(resolved.series_status, "inactive")
+        }.get(scanned.series_status, "inactive")
         context = {
             "state": state,
             "serial": serial,
-            "batch": resolved.batch,
-            "details": resolved.details,
-            "count": count,
-            "first": first,
+            "batch": scanned.batch,
+            "details": scanned.details,
+            "count": scanned.count,
+            "first": scanned.first_scanned_at,
         }
         return render(request, "traceability/scan.html", context, status=410 if state == "withdrawn" else 200)

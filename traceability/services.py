@@ -289,7 +289,6 @@ def activate_series(*, series: StampSeries, actor) -> StampSeries:
         event_time=now,
         note=f"series {series.pk}",
     )
-    transaction.on_commit(lambda: scan_cache.forget_series(series.pk))
     return series
 
 
@@ -311,5 +310,4 @@ def withdraw_series(*, series: StampSeries, reason: str, actor) -> StampSeries:
         event_time=now,
         note=series.withdrawal_reason,
     )
-    transaction.on_commit(lambda: scan_cache.forget_series(series.pk))
     return series

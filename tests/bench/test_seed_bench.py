@@ -43,8 +43,10 @@ def test_seeded_stamps_are_real_public_codes_that_resolve_on_the_scan_page(clien
         series_stamps = Stamp.objects.filter(series=stamp.series).count()
     assert read_code(stamp.serial, kind="stamp").tenant_id == tenant.pk
     batch = stamp.series.batch
-    resolved = public.resolve(gtin=batch.product.gtin, lot=batch.lot, serial=stamp.serial)
-    assert resolved is not None and resolved.stamp_id == stamp.pk
+    scanned = public.scan(
+        gtin=batch.product.gtin, lot=batch.lot, serial=stamp.serial, place="", user_agent=""
+    )
+    assert scanned is not None and scanned.stamp_id == stamp.pk and scanned.count == 1
     assert series_stamps == stamp.series.quantity
 
     response = client.get(f"/01/{batch.product.gtin}/10/{batch.lot}/21/{stamp.serial}")

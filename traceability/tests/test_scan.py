@@ -1,5 +1,7 @@
 """The public scan page: anonymous, under RLS, served from cache, every scan counted."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -64,9 +66,31 @@ def test_well_formed_but_never_issued_serial_is_404(client, tenant_a, active_sta
     assert client.get(url_of(batch_a, unissued)).status_code == 404
 
 
-def test_real_serial_under_another_gtin_or_lot_is_404(client, active_stamp, batch_a):
+def test_real_serial_under_another_gtin_or_lot_is_404_and_not_counted(
+    client, tenant_a, active_stamp, batch_a
+):
     assert client.get(f"/01/00000096385074/10/L2025-01/21/{active_stamp.serial}").status_code == 404
     assert client.get(f"/01/{batch_a.product.gtin}/10/OTHER/21/{active_stamp.serial}").status_code == 404
+    with tenant_context(tenant_a):
+        assert Stamp.objects.get(pk=active_stamp.pk).scan_count == 0
+        assert not ScanEvent.objects.exists()
+
+
+def test_a_stamp_of_a_suspended_province_is_404_and_not_counted(client, tenant_a, active_stamp, batch_a):
+    type(tenant_a).objects.filter(pk=tenant_a.pk).update(is_active=False)
+    assert client.get(url_of(batch_a, active_stamp.serial)).status_code == 404
+    with tenant_context(tenant_a):
+        assert Stamp.objects.get(pk=active_stamp.pk).scan_count == 0
+
+
+def test_a_first_scan_finds_and_counts_the_stamp_in_one_statement(client, active_stamp, batch_a):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url_of(batch_a, active_stamp.serial)).status_code == 200
+    stamp_statements = [
+        q["sql"] for q in queries.captured_queries if re.search(r"traceability_stamp\b", q["sql"])
+    ]
+    assert len(stamp_statements) == 1 and "UPDATE traceability_stamp" in stamp_statements[0]
 
 
 def test_inactive_stamp_says_not_yet_activated(client, tenant_a, batch_a, business_user_a):
@@ -79,10 +103,9 @@ def test_inactive_stamp_says_not_yet_activated(client, tenant_a, batch_a, busine
 
 
 def test_withdrawn_stamp_answers_410(client, tenant_a, active_stamp, batch_a, officer_a):
-    client.get(url_of(batch_a, active_stamp.serial))  # cached as active first
+    client.get(url_of(batch_a, active_stamp.serial))  # the batch's page cached while the series was active
     with tenant_context(tenant_a):
         services.withdraw_series(series=active_stamp.series, reason="In lỗi", actor=officer_a)
-    keys.forget_series(active_stamp.series_id)  # on_commit does this in production; tests never commit
     response = client.get(url_of(batch_a, active_stamp.serial))
     assert response.status_code == 410
     assert "đã bị thu hồi" in response.content.decode()
@@ -108,8 +131,8 @@ def test_hot_path_reads_the_page_from_cache(client, active_stamp, batch_a):
         assert client.get(url_of(batch_a, active_stamp.serial)).status_code == 200
     ours = [q["sql"] for q in queries.captured_queries if "traceability" in q["sql"]]
     # The scan record only, sent with its SET LOCAL synchronous_commit and the tenant in one round trip,
-    # without a savepoint of its own (see public.record_scan).
-    assert len(ours) == 1 and "WITH seen AS (" in ours[0] and "set_config('app.tenant_id'" in ours[0]
+    # without a savepoint of its own (see public.scan).
+    assert len(ours) == 1 and "WITH target AS (" in ours[0] and "set_config('app.tenant_id'" in ours[0]
     # Only the request's own savepoint, there because the test case has already opened the transaction.
     assert [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]] == [
         "SAVEPOINT",
@@ -174,8 +197,10 @@ def test_stamp_scanned_far_more_often_than_normal_is_flagged(
     client, tenant_a, active_stamp, batch_a, settings
 ):
     for _ in range(public.FLAG_SCANS):
-        public.record_scan(
-            public.resolve(gtin=batch_a.product.gtin, lot=batch_a.lot, serial=active_stamp.serial),
+        public.scan(
+            gtin=batch_a.product.gtin,
+            lot=batch_a.lot,
+            serial=active_stamp.serial,
             place="10.0.0.0/24",
             user_agent="",
         )
