@@ -180,20 +180,23 @@ def request(port: int, path: str, headers: dict, conn: http.client.HTTPConnectio
     return response.status, conn
 
 
-def load(port: int, paths: list[str], *, headers: dict, seconds: float) -> dict:
-    """CONCURRENCY threads, each on its own keep-alive connection, for `seconds`: latency and req/s."""
+def load(port: int, paths: list[str], *, headers: dict, seconds: float | None) -> dict:
+    """CONCURRENCY threads, each on its own keep-alive connection, for `seconds` over the paths in turn, or
+    (seconds=None) once through the paths: latency and req/s."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
-    shared = cycle(paths)
+    stop_at = time.monotonic() + seconds if seconds is not None else float("inf")
+    shared = cycle(paths) if seconds is not None else iter(paths)
 
     def worker() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine, bad = [], 0
         while time.monotonic() < stop_at:
             with lock:
-                path = next(shared)
+                path = next(shared, None)
+            if path is None:
+                break
             started = time.perf_counter()
             try:
                 status, conn = request(port, path, headers, conn)
@@ -311,9 +314,16 @@ def main() -> int:
             ("scan page", targets["scans"]),
             ("certificate check", targets["checks"]),
         ):
-            load(port, paths, headers={}, seconds=1)
+            # One pass over every stamp (or certificate) first: it fills the cache with the batch pages, as
+            # a day of scans does for the products on sale; every later scan still finds and counts its
+            # stamp in PostgreSQL. The pass is reported too: scans of batches nobody scanned this hour.
+            first = load(port, paths, headers={}, seconds=None if len(paths) > 1 else 1)
             figures[name] = row = load(port, paths, headers={}, seconds=seconds)
-            log(f"{name}: {row['rps']:.1f} req/s, p95 {row['p95_ms']:.0f} ms, {row['errors']} errors")
+            row["first_pass_rps"] = first["rps"]
+            log(
+                f"{name}: {row['rps']:.1f} req/s, p95 {row['p95_ms']:.0f} ms, {row['errors']} errors "
+                f"(first pass over {len(paths):,} paths: {first['rps']:.1f} req/s)"
+            )
         trivial = figures["trivial /healthz"]["rps"]
         for name in ("scan page", "certificate check"):
             figures[name]["ratio_to_trivial"] = figures[name]["rps"] / trivial
