@@ -98,23 +98,43 @@ def request_annual_report(*, year: int, actor, regenerate: bool = False) -> tupl
 def fail_stalled_reports() -> int:
     """Marks failed the reports still unfinished long after a build would have been killed.
 
-    A build past its soft limit marks itself failed; one killed at the hard limit (or lost with its
-    worker) cannot, so it is found here: by then no worker can still be building it.
+    A build past its soft limit marks itself failed, and one killed at the hard limit is marked by its
+    worker (fail_timed_out_report); one lost with its whole worker cannot be, so it is found here: by
+    then no worker can still be building it.
     """
     from .tasks import REPORT_TIME_LIMIT
 
     cutoff = timezone.now() - dt.timedelta(seconds=REPORT_TIME_LIMIT + STALL_GRACE_SECONDS)
     stalled = list(
-        AnnualReport.objects.filter(
-            status__in=[AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING], requested_at__lt=cutoff
-        )
+        AnnualReport.objects.filter(status__in=_UNFINISHED, requested_at__lt=cutoff).select_for_update()
     )
     for report in stalled:
-        report.status = AnnualReport.Status.FAILED
-        report.error = str(_("The build did not finish within its time limit. Ask for the report again."))
-        report.finished_at = timezone.now()
-        report.save(update_fields=["status", "error", "finished_at"])
+        _mark_timed_out(report)
     return len(stalled)
+
+
+def fail_timed_out_report(*, report_id: int) -> bool:
+    """Marks failed the report whose build its worker killed at the hard time limit.
+
+    The killed process cannot record anything, so the worker's main process calls this (ReportTask's
+    on_failure). A report already finished is left as it is.
+    """
+    report = AnnualReport.objects.select_for_update().filter(pk=report_id, status__in=_UNFINISHED).first()
+    if report is None:
+        return False
+    _mark_timed_out(report)
+    set_progress(report, 100)
+    return True
+
+
+_UNFINISHED = [AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING]
+
+
+def _mark_timed_out(report: AnnualReport) -> None:
+    report.status = AnnualReport.Status.FAILED
+    report.error = str(_("The build did not finish within its time limit. Ask for the report again."))
+    report.finished_at = timezone.now()
+    report.save(update_fields=["status", "error", "finished_at"])
 
 
 # Time a queued build may wait for a free worker before its hard limit even starts counting.

@@ -41,6 +41,7 @@ class TenantTask(Task):
 def tenant_task(**options: Any):
     options.setdefault("acks_late", True)
     options.setdefault("reject_on_worker_lost", True)
+    options.setdefault("base", TenantTask)
 
     def decorate(func):
         @functools.wraps(func)
@@ -51,6 +52,6 @@ def tenant_task(**options: Any):
             with context.tenant_context(tenant):
                 return func(*args, **kwargs)
 
-        return shared_task(base=TenantTask, **options)(run)
+        return shared_task(**options)(run)
 
     return decorate

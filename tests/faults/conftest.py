@@ -234,6 +234,12 @@ if _slow:
     _write_pdf = weasyprint.HTML.write_pdf
 
     def _slow_write_pdf(self, *args, **kwargs):
+        if os.environ.get("TCVN_FAULT_DEAF_PDF"):
+            # Deaf to the soft limit, as a render stuck in C code that never returns to Python would be:
+            # its signal waits, blocked, and only the hard limit's kill ends the render.
+            import signal
+
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
         time.sleep(_slow)
         return _write_pdf(self, *args, **kwargs)
 
@@ -255,7 +261,7 @@ class FaultWorker(WorkerProcess):
     `redis_url` (broker and cache; the test's Redis by default), `pool` ("solo" or "prefork": only prefork
     enforces time limits), `queues`, and `transport` options merged into the broker's (e.g. a short
     visibility_timeout, so that a killed worker's task is handed out again within seconds);
-    `slow_pdf` seconds added to every PDF render."""
+    `slow_pdf` seconds added to every PDF render, `deaf_pdf` to make that render deaf to the soft limit."""
 
     def __init__(
         self,
@@ -266,12 +272,14 @@ class FaultWorker(WorkerProcess):
         queues: str = "celery,reports",
         transport: dict | None = None,
         slow_pdf: float = 0,
+        deaf_pdf: bool = False,
     ) -> None:
         super().__init__(directory)
         self.redis_url = redis_url
         self.args = [f"--pool={pool}", "--concurrency=1", f"--queues={queues}"]
         self.transport = transport or {}
         self.slow_pdf = slow_pdf
+        self.deaf_pdf = deaf_pdf
 
     def start(self, *, timeout: float = 60.0) -> None:
         env = {
@@ -281,6 +289,7 @@ class FaultWorker(WorkerProcess):
             "TCVN_FAULT_WORKER_ARGS": json.dumps(self.args),
             "TCVN_FAULT_TRANSPORT": json.dumps(self.transport),
             "TCVN_FAULT_SLOW_PDF": str(self.slow_pdf),
+            "TCVN_FAULT_DEAF_PDF": "1" if self.deaf_pdf else "",
         }
         env.setdefault("DJANGO_SETTINGS_MODULE", "tcvn_portal.settings.test")
         if self.redis_url:

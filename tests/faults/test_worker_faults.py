@@ -5,6 +5,7 @@ Each test runs `celery worker` processes of its own (FaultWorker) on the test's 
 
 from __future__ import annotations
 
+import pytest
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -64,18 +65,28 @@ def test_worker_killed_mid_issue_runs_it_again_and_the_stamps_exist_once(tenant_
     assert "issue_series[" in second.log() and "succeeded" in second.log()
 
 
+@pytest.mark.parametrize(
+    ("soft_limit", "hard_limit", "deaf", "error_begins"),
+    [
+        # Past the soft limit the build stops itself and records why.
+        (1, 30, False, "SoftTimeLimitExceeded"),
+        # A render deaf to the soft limit is killed at the hard limit: the worker's main process records it.
+        (1, 3, True, "Việc lập báo cáo không xong trong thời hạn cho phép"),
+    ],
+    ids=["soft-limit", "hard-limit"],
+)
 def test_report_over_its_time_limit_is_marked_failed_and_regenerating_it_works(
-    tenant_a, fault_workers, client_for, monkeypatch
+    tenant_a, fault_workers, client_for, monkeypatch, soft_limit, hard_limit, deaf, error_begins
 ):
     world = make_world(tenant_a)
-    # Every render in this worker takes 3 s more (a test hook standing for a huge report). Only the
+    # Every render in this worker takes 5 s more (a test hook standing for a huge report). Only the
     # prefork pool enforces time limits. The limits travel in the task message, set by the process that
-    # queues it: lowered here, in the test process, to 1 s for the first request only.
-    worker = fault_workers("reports", pool="prefork", queues="reports", slow_pdf=3)
+    # queues it: lowered here, in the test process, for the first request only.
+    worker = fault_workers("reports", pool="prefork", queues="reports", slow_pdf=5, deaf_pdf=deaf)
     worker.start()
     task = report_tasks.build_annual_report
-    monkeypatch.setattr(task, "soft_time_limit", 1)
-    monkeypatch.setattr(task, "time_limit", 30)
+    monkeypatch.setattr(task, "soft_time_limit", soft_limit)
+    monkeypatch.setattr(task, "time_limit", hard_limit)
     monkeypatch.setattr(task, "_exec_options", None)
     client = client_for(world.manager)
     year = timezone.localdate().year - 1
@@ -92,8 +103,8 @@ def test_report_over_its_time_limit_is_marked_failed_and_regenerating_it_works(
 
     wait_until(lambda: finished(first.pk), timeout=60, interval=0.2)
     failed = finished(first.pk)
-    assert failed.status == AnnualReport.Status.FAILED and not failed.file
-    assert failed.error.startswith("SoftTimeLimitExceeded")
+    assert failed.status == AnnualReport.Status.FAILED and not failed.file, worker.log()
+    assert failed.error.startswith(error_begins), failed.error
     page = client.get(f"/reports/annual/{first.pk}/").content.decode()
     assert "Không lập được báo cáo" in page and 'data-failed class="error-message" hidden' not in page
 
