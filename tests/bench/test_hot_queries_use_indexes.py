@@ -35,7 +35,7 @@ MIN_ROWS = 1000
 def _selects(captured) -> list[str]:
     # A hot statement may travel behind its SET LOCAL and tenant setting (the scan): the last is the query.
     last = [q["sql"].rsplit(";\n", 1)[-1].lstrip() for q in captured]
-    return [sql for sql in last if sql.upper().startswith(("SELECT", "WITH"))]
+    return [sql for sql in last if sql.upper().startswith(("SELECT", "WITH", "EXECUTE"))]
 
 
 def _assert_indexed(tenant, statements: list[str]) -> None:
@@ -98,7 +98,15 @@ def test_scan_and_certificate_pages_use_indexes(manager, client):
         assert client.get(f"/01/{batch.product.gtin}/10/{batch.lot}/21/{stamp.serial}").status_code == 200
         assert client.get(f"/metrology/check/{verification.check_code}/").status_code == 200
     statements = _selects(captured)
-    assert any("UPDATE traceability_stamp" in sql for sql in statements)  # the scan itself is checked
+    # The scan itself is checked: EXPLAIN EXECUTE plans the prepared statement (an Update of the stamp).
+    scans = [sql for sql in statements if sql.startswith("EXECUTE tcvn_scan")]
+    assert len(scans) == 1
+    with tenant_context(tenant):
+        plan = paths.explain(scans[0])
+    assert any(
+        node.get("Operation") == "Update" and node.get("Relation Name") == "traceability_stamp"
+        for node in paths._nodes(plan)
+    )
     _assert_indexed(tenant, statements)
 
 

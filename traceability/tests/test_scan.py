@@ -88,9 +88,55 @@ def test_a_first_scan_finds_and_counts_the_stamp_in_one_statement(client, active
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url_of(batch_a, active_stamp.serial)).status_code == 200
     stamp_statements = [
-        q["sql"] for q in queries.captured_queries if re.search(r"traceability_stamp\b", q["sql"])
+        q["sql"]
+        for q in queries.captured_queries
+        if re.search(r"traceability_stamp\b", q["sql"]) or "EXECUTE tcvn_scan" in q["sql"]
     ]
-    assert len(stamp_statements) == 1 and "UPDATE traceability_stamp" in stamp_statements[0]
+    # The prepared scan (public._SCAN_SQL: find, count, record, flag), prepared with it if this
+    # connection has not got it yet.
+    assert len(stamp_statements) == 1 and "EXECUTE tcvn_scan" in stamp_statements[0]
+
+
+def test_the_scan_statement_is_prepared_once_per_database_connection(client, tenant_a, active_stamp, batch_a):
+    connection.tcvn_scan_prepared_on = None  # as on a connection that has never scanned
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert client.get(url_of(batch_a, active_stamp.serial)).status_code == 200
+    scans = [q["sql"] for q in queries.captured_queries if "EXECUTE tcvn_scan" in q["sql"]]
+    assert len(scans) == 3
+    assert "PREPARE tcvn_scan" in scans[0] and "UPDATE traceability_stamp" in scans[0]
+    assert not any("PREPARE" in sql for sql in scans[1:])
+    with tenant_context(tenant_a):
+        assert Stamp.objects.get(pk=active_stamp.pk).scan_count == 3
+        assert ScanEvent.objects.filter(stamp=active_stamp).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_or_reset_connection_prepares_the_scan_again(tenant_a, active_stamp, batch_a):
+    from django.db import DatabaseError, transaction
+
+    def scan_once():
+        with transaction.atomic():
+            return public.scan(
+                gtin=batch_a.product.gtin,
+                lot=batch_a.lot,
+                serial=active_stamp.serial,
+                place="",
+                user_agent="",
+            )
+
+    assert scan_once().count == 1
+    connection.close()  # the next statement reconnects: a new session holds no prepared statement
+    assert scan_once().count == 2
+    # A session reset behind our back (DISCARD ALL, as a pooler does) fails one scan, nothing counted;
+    # the next prepares again.
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError):
+        scan_once()
+    assert scan_once().count == 3
+    with tenant_context(tenant_a):
+        assert ScanEvent.objects.filter(stamp=active_stamp).count() == 3
 
 
 def test_inactive_stamp_says_not_yet_activated(client, tenant_a, batch_a, business_user_a):
@@ -129,10 +175,12 @@ def test_hot_path_reads_the_page_from_cache(client, active_stamp, batch_a):
     client.get(url_of(batch_a, active_stamp.serial))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url_of(batch_a, active_stamp.serial)).status_code == 200
-    ours = [q["sql"] for q in queries.captured_queries if "traceability" in q["sql"]]
+    ours = [
+        q["sql"] for q in queries.captured_queries if "traceability" in q["sql"] or "tcvn_scan" in q["sql"]
+    ]
     # The scan record only, sent with its SET LOCAL synchronous_commit and the tenant in one round trip,
     # without a savepoint of its own (see public.scan).
-    assert len(ours) == 1 and "WITH target AS (" in ours[0] and "set_config('app.tenant_id'" in ours[0]
+    assert len(ours) == 1 and "EXECUTE tcvn_scan" in ours[0] and "set_config('app.tenant_id'" in ours[0]
     # Only the request's own savepoint, there because the test case has already opened the transaction.
     assert [q["sql"].split()[0] for q in queries.captured_queries if "SAVEPOINT" in q["sql"]] == [
         "SAVEPOINT",
