@@ -77,8 +77,14 @@ def test_run_script_serves_with_worker_and_beat_and_ctrl_c_stops_everything(loca
     output = tmp_path / "run.out"
     with output.open("w") as out:
         # Its own process group, as in a terminal: Ctrl-C sends SIGINT to the whole foreground group.
-        proc = subprocess.Popen(["scripts/run.sh"], cwd=ROOT, env=local_env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            ["scripts/run.sh"],
+            cwd=ROOT,
+            env=local_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         url = f"http://127.0.0.1:{local_env['PORT']}"
         _wait_for(lambda: _http_ok(f"{url}/accounts/login/"), 90, "the login page")
@@ -94,9 +100,16 @@ def test_run_script_serves_with_worker_and_beat_and_ctrl_c_stops_everything(loca
         # Queued from another Django process with the same settings, as the web process queues work.
         task_id = str(uuid.uuid4())
         subprocess.run(
-            [sys.executable, "-c", "import django; django.setup(); from tcvn_portal.celery import app;"
-             f"app.send_task('celery.backend_cleanup', task_id='{task_id}')"],
-            cwd=ROOT, env={**local_env, "PYTHONPATH": str(ROOT)}, check=True, timeout=60,
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from tcvn_portal.celery import app;"
+                f"app.send_task('celery.backend_cleanup', task_id='{task_id}')",
+            ],
+            cwd=ROOT,
+            env={**local_env, "PYTHONPATH": str(ROOT)},
+            check=True,
+            timeout=60,
         )
         _wait_for(lambda: f"[{task_id}] succeeded" in worker_log.read_text(), 60, "the task to run")
         assert len(_processes_with_env(marker)) >= 4  # run.sh, runserver (and its reloader), worker, beat
