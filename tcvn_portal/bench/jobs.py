@@ -49,16 +49,28 @@ def targets(tenant_id: int, *, samples: int = 2000) -> dict:
 
 
 def session(tenant_id: int) -> dict:
-    """A logged-in session of the bench manager in the tenant, MFA passed (as allauth records it)."""
+    """A logged-in session of a manager of the tenant alone, MFA passed (as allauth records it).
+
+    The seed's bench manager belongs to every province (it acts in each while seeding); a provincial
+    manager belongs to one, and every page they open carries one membership, not 34."""
     from django.test import Client
 
     from tcvn_portal.accounts.models import User
+    from tcvn_portal.tenancy.context import tenant_context
     from tcvn_portal.tenancy.middleware import SESSION_KEY
+    from tcvn_portal.tenancy.models import Membership, Tenant
+    from tcvn_portal.tenancy.roles import Role
 
-    from .seed import BENCH_EMAIL
+    from .seed import BENCH_PASSWORD, province_manager_email
 
+    email = province_manager_email(tenant_id)
+    user = User.objects.filter(email=email).first() or User.objects.create_user(
+        email=email, password=BENCH_PASSWORD, full_name="Bench Province Manager"
+    )
+    with tenant_context(Tenant.objects.get(pk=tenant_id)):
+        Membership.objects.get_or_create(user=user, defaults={"role": Role.MANAGER})
     client = Client()
-    client.force_login(User.objects.get(email=BENCH_EMAIL))
+    client.force_login(user)
     store = client.session
     store["account_authentication_methods"] = [{"method": "password", "at": 0}, {"method": "mfa", "at": 0}]
     store[SESSION_KEY] = tenant_id

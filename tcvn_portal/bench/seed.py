@@ -57,6 +57,13 @@ COMMUNE_PREFIX = "Xã Bench"
 COMMUNES_PER_TENANT = 100  # about 3 300 communes nationally since 1 July 2025
 YEARS = 5  # history kept: verifications, inspections and batches of the last five years
 BENCH_EMAIL = "bench-manager@bench.tcvn.local"
+
+
+def province_manager_email(tenant_id: int) -> str:
+    """The manager of one province whose pages the benchmark opens (jobs.session)."""
+    return f"bench-manager-{tenant_id}@bench.tcvn.local"
+
+
 BENCH_PASSWORD = "bench-password-not-for-production"
 # A scanned stamp is scanned 1 to 4 times: 10 % of stamps × 2.5 ≈ the scans asked for.
 SCANNED_SHARE = 0.1

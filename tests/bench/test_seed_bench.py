@@ -1,7 +1,10 @@
 """seed_bench at a tiny scale: the volume lands in every province, under RLS, with stamps that scan."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.urls import reverse
 
 from metrology.models import Instrument, Verification
 from tcvn_portal.bench import seed
@@ -63,3 +66,30 @@ def test_seeded_certificates_answer_the_public_check_page(client):
     response = client.get(f"/metrology/check/{verification.check_code}/")
     assert response.status_code == 200
     assert verification.certificate_number in response.content.decode()
+
+
+def test_bench_session_is_a_manager_of_the_measured_province_alone(client):
+    """The benchmark opens pages as a provincial manager: one membership, so no province switcher."""
+    from tcvn_portal.bench import jobs
+    from tcvn_portal.tenancy import context
+    from tcvn_portal.tenancy.roles import Role
+    from tcvn_portal.tenancy.selectors import active_memberships_for
+
+    call_command("seed_bench", "--scale", "0.001", "--provinces", "2", "--no-analyze")
+    tenant = Tenant.objects.order_by("pk").first()
+    first, second = jobs.session(tenant.pk), jobs.session(tenant.pk)
+    assert first != second  # two sessions of the same manager
+    user = get_user_model().objects.get(email=seed.province_manager_email(tenant.pk))
+    # What the tenant middleware sees: the user's own memberships in every province (RLS lets them through).
+    with transaction.atomic():
+        token = context.activate(context.TenantState(tenant=None, user_id=user.pk))
+        try:
+            memberships = [(m.tenant_id, m.role) for m in active_memberships_for(user)]
+        finally:
+            context.deactivate(token, push=True)
+    assert memberships == [(tenant.pk, Role.MANAGER)]
+
+    client.cookies["sessionid"] = first["cookie"].split("=", 1)[1]
+    page = client.get(reverse("metrology:instrument_list"))
+    assert page.status_code == 200 and tenant.name in page.content.decode()
+    assert 'id="tenant-switcher"' not in page.content.decode()
