@@ -31,10 +31,17 @@ def targets(tenant_id: int, *, samples: int = 2000) -> dict:
     with tenant_context(tenant):
         last = Stamp.objects.order_by("-pk").values_list("pk", flat=True).first()
         first = Stamp.objects.order_by("pk").values_list("pk", flat=True).first()
-        picks = random.Random(8).sample(range(first, last + 1), min(samples, last - first + 1))
-        stamps = Stamp.objects.filter(pk__in=picks).values_list(
-            "serial", "series__batch__lot", "series__batch__product__gtin"
-        )
+        # Random ids between the province's first and last stamp; other provinces' stamps (and, on a
+        # reused database, earlier runs' series) lie between them, so draw until enough are the province's.
+        rng, found, draw = random.Random(8), {}, samples
+        while len(found) < samples and draw < 64 * samples:
+            picks = rng.sample(range(first, last + 1), min(draw, last - first + 1))
+            for pk, *path in Stamp.objects.filter(pk__in=picks).values_list(
+                "pk", "serial", "series__batch__lot", "series__batch__product__gtin"
+            ):
+                found[pk] = path
+            draw *= 4
+        stamps = [found[pk] for pk in rng.sample(sorted(found), min(samples, len(found)))]
         scans = [f"/01/{gtin}/10/{lot}/21/{serial}" for serial, lot, gtin in stamps]
         codes = (
             Verification.objects.exclude(check_code="").order_by("-pk").values_list("check_code", flat=True)

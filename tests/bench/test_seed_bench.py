@@ -93,3 +93,14 @@ def test_bench_session_is_a_manager_of_the_measured_province_alone(client):
     page = client.get(reverse("metrology:instrument_list"))
     assert page.status_code == 200 and tenant.name in page.content.decode()
     assert 'id="tenant-switcher"' not in page.content.decode()
+
+
+def test_bench_targets_draw_enough_stamps_of_the_province_and_each_scans(client):
+    from tcvn_portal.bench import jobs
+
+    call_command("seed_bench", "--scale", "0.001", "--provinces", "3", "--no-analyze")
+    # The middle province: its stamps' ids have the others' on both sides.
+    tenant = list(Tenant.objects.order_by("pk")[:3])[1]
+    targets = jobs.targets(tenant.pk, samples=50)
+    assert len(set(targets["scans"])) == 50
+    assert all(client.get(path).status_code == 200 for path in targets["scans"][:10])
