@@ -62,18 +62,14 @@ def session(tenant_id: int) -> dict:
     manager belongs to one, and every page they open carries one membership, not 34."""
     from django.test import Client
 
-    from tcvn_portal.accounts.models import User
     from tcvn_portal.tenancy.context import tenant_context
     from tcvn_portal.tenancy.middleware import SESSION_KEY
     from tcvn_portal.tenancy.models import Membership, Tenant
     from tcvn_portal.tenancy.roles import Role
 
-    from .seed import BENCH_PASSWORD, province_manager_email
+    from .seed import bench_user, province_manager_email
 
-    email = province_manager_email(tenant_id)
-    user = User.objects.filter(email=email).first() or User.objects.create_user(
-        email=email, password=BENCH_PASSWORD, full_name="Bench Province Manager"
-    )
+    user = bench_user(province_manager_email(tenant_id), full_name="Bench Province Manager")
     with tenant_context(Tenant.objects.get(pk=tenant_id)):
         Membership.objects.get_or_create(user=user, defaults={"role": Role.MANAGER})
     client = Client()

@@ -57,13 +57,6 @@ COMMUNE_PREFIX = "Xã Bench"
 COMMUNES_PER_TENANT = 100  # about 3 300 communes nationally since 1 July 2025
 YEARS = 5  # history kept: verifications, inspections and batches of the last five years
 BENCH_EMAIL = "bench-manager@bench.tcvn.local"
-
-
-def province_manager_email(tenant_id: int) -> str:
-    """The manager of one province whose pages the benchmark opens (jobs.session)."""
-    return f"bench-manager-{tenant_id}@bench.tcvn.local"
-
-
 BENCH_PASSWORD = "bench-password-not-for-production"
 # A scanned stamp is scanned 1 to 4 times: 10 % of stamps × 2.5 ≈ the scans asked for.
 SCANNED_SHARE = 0.1
@@ -104,7 +97,7 @@ def seed(
     weights = tenant_weights(tenants)
     if already_seeded(tenants[0]):
         raise AlreadySeeded("This database already holds the bench volume: seed a fresh database.")
-    user = _bench_user()
+    user = bench_user()
     counts: dict[str, int] = {}
     owner = connections["owner"]
     today = timezone.localdate()
@@ -148,12 +141,17 @@ def analyze(tables: list[str] | None = None) -> None:
     owner.close()
 
 
-def _bench_user():
+def bench_user(email: str = BENCH_EMAIL, full_name: str = "Bench Manager"):
     User = get_user_model()
-    user = User.objects.filter(email=BENCH_EMAIL).first()
+    user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=BENCH_EMAIL, password=BENCH_PASSWORD, full_name="Bench Manager")
+        user = User.objects.create_user(email=email, password=BENCH_PASSWORD, full_name=full_name)
     return user
+
+
+def province_manager_email(tenant_id: int) -> str:
+    """The manager of one province whose pages the benchmark opens (jobs.session)."""
+    return f"bench-manager-{tenant_id}@bench.tcvn.local"
 
 
 @dataclass

@@ -95,6 +95,9 @@ def request_annual_report(*, year: int, actor, regenerate: bool = False) -> tupl
     return report, True
 
 
+_UNFINISHED = [AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING]
+
+
 def fail_stalled_reports() -> int:
     """Marks failed the reports still unfinished long after a build would have been killed.
 
@@ -123,11 +126,7 @@ def fail_timed_out_report(*, report_id: int) -> bool:
     if report is None:
         return False
     _mark_timed_out(report)
-    set_progress(report, 100)
     return True
-
-
-_UNFINISHED = [AnnualReport.Status.QUEUED, AnnualReport.Status.RUNNING]
 
 
 def _mark_timed_out(report: AnnualReport) -> None:

@@ -182,10 +182,7 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 # A render worker's child process is replaced once it holds more than this (KiB): WeasyPrint grows with pages.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000))
 # PDF rendering has its own queue, so a long report never delays reminders or imports.
-CELERY_TASK_ROUTES = {
-    "reports.tasks.build_annual_report": {"queue": "reports"},
-    "reports.tasks.fail_timed_out_report": {"queue": "reports"},
-}
+CELERY_TASK_ROUTES = {"reports.tasks.build_annual_report": {"queue": "reports"}}
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 
