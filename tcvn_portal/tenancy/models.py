@@ -66,7 +66,17 @@ class TenantScopedManager(models.Manager.from_queryset(TenantScopedQuerySet)):
     """Only the active tenant's rows; with no tenant active it raises instead of showing everything."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(tenant_id=ActiveTenantId())
+        # A clone of the model's scoped query, built once: the filter is the same for every tenant, since
+        # ActiveTenantId is read at compile time. Building it cost some 0.1 ms a call, paid for every
+        # related manager a prefetch makes (a row of 50, each with two prefetched relations) and never run.
+        return self._queryset_class(
+            model=self.model, query=_scoped_query(self.model).chain(), using=self._db, hints=self._hints
+        )
+
+
+@cache
+def _scoped_query(model):
+    return models.QuerySet(model).filter(tenant_id=ActiveTenantId()).query
 
 
 @cache
@@ -75,10 +85,23 @@ def choice_labels(field) -> dict:
     return {make_hashable(value): label for value, label in field.flatchoices}
 
 
-class TenantOwnedModel(models.Model):
-    tenant = models.ForeignKey(
-        Tenant, on_delete=models.PROTECT, editable=False, related_name="+", verbose_name=_("tenant")
+def tenant_key(*, db_index: bool = True) -> models.ForeignKey:
+    """The row's tenant. A big table with a whole-table index (not only a partial one) leading with
+    tenant_id passes db_index=False: the planner then counts a province's rows in the list's partial index
+    alone (index-only), not in a bare tenant_id index that sends it to the table for `archived_at`, and
+    every insert writes one index less."""
+    return models.ForeignKey(
+        Tenant,
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="+",
+        verbose_name=_("tenant"),
+        db_index=db_index,
     )
+
+
+class TenantOwnedModel(models.Model):
+    tenant = tenant_key()
 
     # The audit trail records every create and change; these fields are left out of it.
     audit_exclude_fields: tuple[str, ...] = ("search_text",)
