@@ -15,7 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tcvn_portal.tenancy.models import Commune, Organization, SearchableMixin, TenantOwnedModel
+from tcvn_portal.tenancy.models import Commune, Organization, SearchableMixin, TenantOwnedModel, tenant_key
 
 from . import calculators
 
@@ -266,6 +266,7 @@ class Inspection(SearchableMixin, TenantOwnedModel):
         COMPLIANT = "compliant", _("No violation found")
         VIOLATION = "violation", _("Violation found")
 
+    tenant = tenant_key(db_index=False)  # its indexes lead with tenant_id
     decision = models.ForeignKey(
         InspectionDecision, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("decision")
     )

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tcvn_portal.tenancy.models import Commune, Organization, SearchableMixin, TenantOwnedModel
+from tcvn_portal.tenancy.models import Commune, Organization, SearchableMixin, TenantOwnedModel, tenant_key
 
 
 class VerificationKind(models.TextChoices):
@@ -144,6 +144,7 @@ class Instrument(SearchableMixin, TenantOwnedModel):
         PASSED = "passed", _("Passed")
         FAILED = "failed", pgettext_lazy("metrology", "Failed")
 
+    tenant = tenant_key(db_index=False)  # its indexes lead with tenant_id
     owner = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
     )

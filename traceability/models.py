@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tcvn_portal.tenancy.models import Organization, SearchableMixin, TenantOwnedModel
+from tcvn_portal.tenancy.models import Organization, SearchableMixin, TenantOwnedModel, tenant_key
 
 from .gs1 import validate_gs1_key
 
@@ -253,7 +253,10 @@ class StampSeries(TenantOwnedModel):
 class Stamp(TenantOwnedModel):
     """One stamp. Millions of rows: bulk-inserted, left out of the audit trail, counters updated in SQL."""
 
-    series = models.ForeignKey(StampSeries, on_delete=models.PROTECT, related_name="stamps")
+    tenant = tenant_key(db_index=False)  # (tenant, serial) is unique
+    # Indexed with its number (trace_stamp_series_number): a scan's first update of a stamp, not HOT,
+    # writes every index of a 20-million-row table, so none is kept twice.
+    series = models.ForeignKey(StampSeries, on_delete=models.PROTECT, related_name="stamps", db_index=False)
     number = models.PositiveIntegerField()
     serial = models.CharField(max_length=20)
     scan_count = models.PositiveIntegerField(default=0)
@@ -283,7 +286,8 @@ class Stamp(TenantOwnedModel):
 
 
 class ScanEvent(TenantOwnedModel):
-    stamp = models.ForeignKey(Stamp, on_delete=models.PROTECT, related_name="scans")
+    # Indexed with the time and with the place (trace_scan_stamp_time, trace_scan_stamp_place).
+    stamp = models.ForeignKey(Stamp, on_delete=models.PROTECT, related_name="scans", db_index=False)
     scanned_at = models.DateTimeField()
     place = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=160, blank=True)

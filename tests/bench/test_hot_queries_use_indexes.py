@@ -143,3 +143,36 @@ def test_rows_sorted_counts_what_a_sort_is_fed():
     assert paths.rows_sorted({"Node Type": "Limit", "Plans": [{"Node Type": "Sort", "Plans": [page]}]}) == 25
     assert paths.rows_sorted({"Node Type": "Sort", "Plans": [province]}) == 59701
     assert paths.rows_sorted({"Node Type": "Limit", "Plans": [province]}) == 0
+
+
+# Big tables with a whole-table index leading with the column a bare index would cover (see tenant_key).
+LEAN_TABLES = [
+    "metrology_instrument",
+    "inspections_inspection",
+    "traceability_stamp",
+    "traceability_scanevent",
+]
+
+
+@pytest.mark.django_db
+def test_hot_tables_keep_no_single_column_index_another_index_starts_with():
+    """Such an index is written on every insert (a scan's first update of a stamp is not HOT) and draws
+    the planner into reading the table to count a province's rows, where the list's partial index
+    answers alone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, i.relname FROM pg_index x
+            JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+            WHERE t.relname = ANY(%s) AND x.indnatts = 1 AND x.indpred IS NULL AND NOT x.indisunique
+              AND EXISTS (
+                SELECT 1 FROM pg_index y WHERE y.indrelid = x.indrelid AND y.indexrelid <> x.indexrelid
+                  AND y.indkey[0] = x.indkey[0] AND y.indnatts > 1
+              )
+            """,
+            [LEAN_TABLES],
+        )
+        redundant = cursor.fetchall()
+        cursor.execute("SELECT count(*) FROM pg_class WHERE relname = ANY(%s)", [LEAN_TABLES])
+        assert cursor.fetchone()[0] == len(LEAN_TABLES)
+    assert redundant == []
