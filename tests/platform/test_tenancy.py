@@ -27,6 +27,22 @@ def test_queryset_built_without_a_tenant_scopes_to_the_tenant_active_when_it_run
         assert not CommuneChoiceForm({"commune": theirs.pk}).is_valid()
 
 
+def test_scoped_querysets_share_no_filter_with_one_another(tenant_a, tenant_b, organization_factory):
+    """Every manager queryset is cloned from one scoped query per model: narrowing one, or the related
+    manager of a prefetch, must leave the next one seeing the whole tenant."""
+    with tenant_context(tenant_a):
+        first = Commune.objects.create(name="Phường Một")
+        second = Commune.objects.create(name="Phường Hai")
+        assert list(Commune.objects.filter(name="Phường Một")) == [first]
+        assert list(Commune.objects.exclude(pk=first.pk)) == [second]
+        assert set(Commune.objects.all()) == {first, second}
+        owner = organization_factory(tenant_a)
+        assert list(Organization.objects.filter(pk=owner.pk).prefetch_related("memberships")) == [owner]
+        assert owner in set(Organization.objects.all())
+    with tenant_context(tenant_b):
+        assert list(Commune.objects.all()) == []
+
+
 def test_saving_a_row_under_another_tenant_raises(tenant_a, tenant_b, organization_factory):
     org = organization_factory(tenant_a)
     org.name = "Đổi tên"
