@@ -70,6 +70,32 @@ def _filtered_instruments(request):
     return form, queryset
 
 
+# The columns the list pages show, and only those: the rest of a row and of its joined rows (notes,
+# search text, addresses, contact details…) was fetched, converted and built into objects for nothing.
+INSTRUMENT_ROW_FIELDS = (
+    "serial",
+    "maker",
+    "model",
+    "location",
+    "valid_until",
+    "status",
+    "last_result",
+    "instrument_type__name",
+    "owner__name",
+    "commune__name",
+)
+VERIFICATION_ROW_FIELDS = (
+    "verified_on",
+    "result",
+    "archived_at",
+    "follow_up_closed_at",
+    "certificate_number",
+    "valid_until",
+    "instrument__serial",
+    "instrument__instrument_type__name",
+    "instrument__owner__name",
+)
+
 # --- Instruments --------------------------------------------------------------------------------
 
 
@@ -86,7 +112,8 @@ class InstrumentListView(TenantPermissionRequiredMixin, View):
                 columns=exports.instrument_columns(**_dates()),
                 rows=queryset,
             )
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = queryset.select_related(None).select_related("instrument_type", "owner", "commune")
+        page = Paginator(rows.only(*INSTRUMENT_ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "metrology/instrument_list.html", {"form": form, "page": page, **_dates()})
 
 
@@ -303,7 +330,7 @@ class VerificationListView(TenantPermissionRequiredMixin, View):
                 columns=exports.VERIFICATION_COLUMNS,
                 rows=queryset,
             )
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(queryset.only(*VERIFICATION_ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "metrology/verification_list.html",

@@ -83,6 +83,11 @@ def test_list_runs_the_same_number_of_queries_for_3_or_30_rows(
         response = client.get(url)
     assert response.context["paginator"].count == 30
     assert len(large.captured_queries) == len(small.captured_queries)
+    # The rows fetch the columns the table shows, not the findings or the inspector's password hash.
+    (rows,) = [q["sql"] for q in large.captured_queries if 'FROM "inspections_inspection" INNER JOIN' in q["sql"]]
+    assert '"inspections_inspection"."visited_on"' in rows
+    assert '"inspections_inspection"."findings"' not in rows
+    assert '"accounts_user"."password"' not in rows
 
 
 def test_excel_export_holds_the_filtered_rows_with_vietnamese_headers(world, make_inspection, client_for):

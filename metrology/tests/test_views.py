@@ -142,6 +142,41 @@ def test_instrument_list_runs_a_constant_number_of_queries(
     assert response.content.decode().count("Tatsuno") >= 14
 
 
+@pytest.mark.parametrize(
+    ("url_name", "shown", "not_shown"),
+    [
+        (
+            "metrology:instrument_list",
+            '"metrology_instrument"."serial"',
+            '"metrology_instrument"."search_text"',
+        ),
+        (
+            "metrology:verification_list",
+            '"metrology_verification"."verified_on"',
+            '"metrology_verification"."measurements"',
+        ),
+    ],
+)
+def test_lists_fetch_only_the_columns_they_show(
+    url_name,
+    shown,
+    not_shown,
+    catalog_a,
+    business_a,
+    officer_a,
+    instrument_factory,
+    verification_factory,
+    client_for,
+):
+    verification_factory(catalog_a, instrument_factory(catalog_a, owner=business_a))
+    with CaptureQueriesContext(connection) as page:
+        assert client_for(officer_a).get(reverse(url_name)).status_code == 200
+    fetched = " ".join(q["sql"] for q in page.captured_queries)
+    assert shown in fetched
+    assert not_shown not in fetched
+    assert '"tenancy_organization"."address"' not in fetched
+
+
 @pytest.mark.parametrize("url_name", ["metrology:verification_list", "metrology:request_list"])
 def test_other_lists_run_a_constant_number_of_queries(
     url_name,
