@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from tcvn_portal.core.queries import CountOf
 from tcvn_portal.tenancy.models import Membership
 
 from .models import (
@@ -17,6 +18,7 @@ from .models import (
     InternalAudit,
     ManagementReview,
     Nonconformity,
+    ScopeProcedure,
     YearlyCheck,
 )
 
@@ -109,10 +111,14 @@ def filter_agencies(
         queryset = queryset.filter(parent=parent)
     if q:
         queryset = queryset.search(q)
+    # Counted per row (CountOf), not grouped over two joins: grouped, counting the list and finding a
+    # page's keys joined every agency of the province with its procedures times its nonconformities.
     return queryset.select_related("organization", "parent").annotate(
-        procedure_count=Count("procedures", filter=Q(procedures__archived_at__isnull=True), distinct=True),
-        open_nc_count=Count(
-            "nonconformities", filter=~Q(nonconformities__status=Nonconformity.Status.CLOSED), distinct=True
+        procedure_count=CountOf(
+            ScopeProcedure.objects.filter(agency=OuterRef("pk"), archived_at__isnull=True)
+        ),
+        open_nc_count=CountOf(
+            Nonconformity.objects.filter(agency=OuterRef("pk")).exclude(status=Nonconformity.Status.CLOSED)
         ),
     )
 

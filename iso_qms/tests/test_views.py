@@ -5,13 +5,15 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from iso_qms.award import services as award_services
 from iso_qms.award.models import AwardApplication
 from iso_qms.qms import services as qms_services
-from iso_qms.qms.models import Nonconformity
+from iso_qms.qms.models import Nonconformity, ScopeProcedure
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.roles import Role
 
@@ -28,6 +30,37 @@ def test_focal_person_lists_only_their_agency_and_gets_404_for_another(
     assert commune_agency_a.name in page and other_commune_a.name not in page
     assert client.get(reverse("iso_qms:agency_detail", args=[other_commune_a.pk])).status_code == 404
     assert client.get(reverse("iso_qms:audit_create", args=[other_commune_a.pk])).status_code == 404
+
+
+def test_agency_list_counts_procedures_in_scope_and_open_nonconformities_per_row(
+    client_for, quality_officer_a, commune_agency_a, other_commune_a, tenant_a
+):
+    today = timezone.localdate()
+    with tenant_context(tenant_a):
+        kept, dropped, _ = (
+            qms_services.add_procedure(
+                agency=commune_agency_a, code=f"1.00{n}", name=f"Thủ tục {n}", actor=None
+            )
+            for n in range(3)
+        )
+        ScopeProcedure.objects.filter(pk=dropped.pk).update(archived_at=timezone.now())
+        ncs = [
+            qms_services.open_nonconformity(
+                agency=commune_agency_a, description=d, detected_on=today, actor=None
+            )
+            for d in ("Trả muộn", "Thiếu hồ sơ", "Sai mẫu")
+        ]
+        Nonconformity.objects.filter(pk=ncs[0].pk).update(status=Nonconformity.Status.CLOSED)
+    with CaptureQueriesContext(connection) as page:
+        response = client_for(quality_officer_a).get(reverse("iso_qms:agency_list"))
+    rows = {agency.pk: agency for agency in response.context["page"]}
+    assert (rows[commune_agency_a.pk].procedure_count, rows[commune_agency_a.pk].open_nc_count) == (2, 2)
+    assert (rows[other_commune_a.pk].procedure_count, rows[other_commune_a.pk].open_nc_count) == (0, 0)
+    # Counting the list needs no join with procedures or nonconformities.
+    (count,) = [
+        q["sql"] for q in page.captured_queries if 'SELECT COUNT(*) FROM (SELECT "iso_qms_agency' in q["sql"]
+    ]
+    assert "JOIN" not in count
 
 
 def test_officer_of_another_province_gets_404_on_every_agency_page(
