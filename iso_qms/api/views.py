@@ -51,12 +51,12 @@ class AgencyViewSet(QmsViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return (
-            qms_selectors.agencies_for(self.membership)
-            .select_related("organization")
-            .prefetch_related(
-                "status_changes", Prefetch("procedures", queryset=ScopeProcedure.objects.order_by("pk"))
-            )
+        # No join with the organisation: the answer names it by id, and the agency keeps its own name.
+        return qms_selectors.agencies_for(self.membership).prefetch_related(
+            "status_changes",
+            Prefetch(
+                "procedures", queryset=ScopeProcedure.objects.filter(archived_at__isnull=True).order_by("pk")
+            ),
         )
 
     def perform_create(self, serializer):

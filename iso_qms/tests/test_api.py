@@ -10,7 +10,7 @@ from iso_qms.award import services as award_services
 from iso_qms.award.models import AwardApplication, ItemScore
 from iso_qms.award.selectors import items_of_set
 from iso_qms.qms import services as qms_services
-from iso_qms.qms.models import Nonconformity
+from iso_qms.qms.models import Nonconformity, ScopeProcedure
 from tcvn_portal.tenancy.context import tenant_context
 
 from .conftest import fill_and_submit, make_agency
@@ -91,6 +91,24 @@ def test_nonconformity_cycle_through_the_api_refuses_a_due_date_before_detection
         content_type="application/json",
     )
     assert good.status_code == 200 and good.json()["status"] == "action_planned"
+
+
+def test_agency_answer_names_its_organisation_and_the_procedures_still_in_scope(
+    client_for, quality_officer_a, commune_agency_a, tenant_a
+):
+    with tenant_context(tenant_a):
+        kept, dropped = (
+            qms_services.add_procedure(agency=commune_agency_a, code=code, name=name, actor=None)
+            for code, name in (("1.001", "Đăng ký khai sinh"), ("1.002", "Chứng thực bản sao"))
+        )
+        ScopeProcedure.objects.filter(pk=dropped.pk).update(archived_at=timezone.now())
+    client = client_for(quality_officer_a)
+    (row,) = [a for a in client.get(f"{API}/agencies/").json()["results"] if a["id"] == commune_agency_a.pk]
+    assert row["organization"] == commune_agency_a.organization_id
+    assert row["name"] == commune_agency_a.name
+    assert [p["name"] for p in row["procedures"]] == ["Đăng ký khai sinh"]
+    detail = client.get(f"{API}/agencies/{commune_agency_a.pk}/").json()
+    assert [p["id"] for p in detail["procedures"]] == [kept.pk]
 
 
 def test_agency_list_runs_in_constant_queries(
