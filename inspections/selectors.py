@@ -101,8 +101,11 @@ class InspectionFilters:
     q: str = ""
 
 
-def inspections(filters: InspectionFilters | None = None) -> QuerySet[Inspection]:
-    """Inspections of the active tenant, filtered; joins what list pages and exports show."""
+def inspections(
+    filters: InspectionFilters | None = None, *, count_violations: bool = True
+) -> QuerySet[Inspection]:
+    """Inspections of the active tenant, filtered; joins what list pages and exports show, and counts each
+    one's open violations unless `count_violations` is False."""
     f = filters or InspectionFilters()
     # The order is the index inspection_list_idx walked backwards: a page reads 25 rows, not the tenant's.
     queryset = (
@@ -128,6 +131,8 @@ def inspections(filters: InspectionFilters | None = None) -> QuerySet[Inspection
         queryset = queryset.filter(decision_id=f.decision_id)
     if f.q:
         queryset = queryset.search(f.q)
+    if not count_violations:
+        return queryset
     open_violations = Violation.objects.filter(inspection=OuterRef("pk"), archived_at__isnull=True)
     return queryset.annotate(violation_count=CountOf(open_violations))
 

@@ -145,7 +145,14 @@ class InspectionViewSet(_Base):
 
     def get_queryset(self):
         filters = forms.InspectionFilterForm(self.request.query_params or None).filters()
-        return selectors.inspections(filters).prefetch_related("answers")
+        # The answer names the decision, commune and inspector by id and counts no violations: of the
+        # list page's joins and counts it needs only the establishment's name.
+        return (
+            selectors.inspections(filters, count_violations=False)
+            .select_related(None)
+            .select_related("establishment")
+            .prefetch_related("answers")
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -198,8 +198,16 @@ def test_inspection_list_costs_the_same_queries_for_few_or_many(
         client.get(f"{API}/inspections/")
     for _ in range(12):
         make_inspection()
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        assert client.get(f"{API}/inspections/").json()["count"] == 13
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        answer = client.get(f"{API}/inspections/").json()
+    assert answer["count"] == 13
+    assert {row["establishment_name"] for row in answer["results"]} == {world.stall.name}
+    # Only the establishment is joined (for its name); decision, commune and inspector go out as ids.
+    row_query = 'FROM "inspections_inspection" INNER JOIN'
+    (rows,) = [q["sql"] for q in many.captured_queries if row_query in q["sql"]]
+    assert '"tenancy_organization"."name"' in rows
+    assert "inspections_inspectiondecision" not in rows and "accounts_user" not in rows
+    assert "inspections_violation" not in rows
 
 
 def test_openapi_schema_describes_the_inspections_api_without_warnings():
