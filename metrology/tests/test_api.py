@@ -151,8 +151,12 @@ def test_instrument_list_api_runs_a_constant_number_of_queries(
         client.get(f"{API}instruments/")
     for _ in range(15):
         instrument_factory(catalog_a, owner=business_a)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(client.get(f"{API}instruments/").json()["results"]) == 16
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        results = client.get(f"{API}instruments/").json()["results"]
+    assert len(results) == 16 and {row["owner"] for row in results} == {business_a.pk}
+    # Owner, type, commune and market go out as ids: the rows are read with no join.
+    (rows,) = [q["sql"] for q in many.captured_queries if '"metrology_instrument"."serial", ' in q["sql"]]
+    assert '"metrology_instrument"."owner_id"' in rows and "JOIN" not in rows
 
 
 def test_due_filter_in_the_api(
