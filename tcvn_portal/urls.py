@@ -11,6 +11,8 @@ from tcvn_portal.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # GS1 Digital Link /01/… and /.well-known/gs1resolver: the busiest anonymous page, so tried early.
+    path("", include("traceability.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
@@ -25,7 +27,6 @@ urlpatterns = [
     path("iso/", include("iso_qms.urls")),
     path("traceability/", include("traceability.urls")),
     path("reports/", include("tcvn_portal.reports.urls")),
-    path("", include("traceability.public_urls")),  # GS1 Digital Link /01/… and /.well-known/gs1resolver
     path("api/v1/", include("tcvn_portal.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline script.

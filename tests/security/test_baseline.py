@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.ops.test_production import PRODUCTION_ENV, _run
@@ -101,6 +102,22 @@ def test_public_scan_page_carries_the_csp_and_its_own_stylesheet(client):
     body = response.content.decode()
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert "/static/css/scan.css" in body and not INLINE_STYLE.search(body)
+
+
+def test_the_site_policy_built_once_is_django_csps_own_and_follows_the_settings(client):
+    from csp.utils import build_policy
+
+    scan = "/01/08935049500121/10/LOT-1/21/NOT-A-REAL-CODE"
+    assert client.get(scan)["Content-Security-Policy"] == build_policy()
+    stricter = {"DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=stricter, CONTENT_SECURITY_POLICY_REPORT_ONLY=stricter):
+        response = client.get(scan)
+        assert "img-src 'self';" in response["Content-Security-Policy"] + ";"
+        assert "data:" not in response["Content-Security-Policy"]
+        assert response["Content-Security-Policy-Report-Only"] == response["Content-Security-Policy"]
+    after = client.get(scan)
+    assert "img-src 'self' data:" in after["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in after
 
 
 _PRINT_SECURITY = (
