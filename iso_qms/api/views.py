@@ -248,7 +248,12 @@ class ApplicationViewSet(TenantModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return award_selectors.applications_for(self.request_membership).prefetch_related("self_assessments")
+        # The answer names the round and the business by id: the pages' joins with them are not needed.
+        return (
+            award_selectors.applications_for(self.request_membership)
+            .select_related(None)
+            .prefetch_related("self_assessments")
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -12,6 +12,7 @@ from iso_qms.award.selectors import items_of_set
 from iso_qms.qms import services as qms_services
 from iso_qms.qms.models import Nonconformity, ScopeProcedure
 from tcvn_portal.tenancy.context import tenant_context
+from tests.fixtures import create_organization
 
 from .conftest import fill_and_submit, make_agency
 
@@ -123,6 +124,30 @@ def test_agency_list_runs_in_constant_queries(
         make_agency(tenant_a, f"UBND xã B{n}")
     with django_assert_max_num_queries(20):
         assert client.get(f"{API}/agencies/").json()["count"] == 12
+
+
+def test_application_list_runs_in_constant_queries_and_names_round_and_business_by_id(
+    client_for, quality_officer_a, tenant_a, round_a, django_assert_max_num_queries
+):
+    def apply(n):
+        for _ in range(n):
+            business = create_organization(tenant_a)
+            with tenant_context(tenant_a):
+                award_services.start_application(
+                    award_round=round_a, business=business, applicant_type="large_services", actor=None
+                )
+
+    client = client_for(quality_officer_a)
+    apply(2)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(f"{API}/applications/").json()["count"] == 2
+    apply(6)
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        results = client.get(f"{API}/applications/").json()["results"]
+    assert len(results) == 8 and {row["round"] for row in results} == {round_a.pk}
+    (rows,) = [q["sql"] for q in many.captured_queries if '"iso_qms_awardapplication"."feedback"' in q["sql"]]
+    # The round is joined only for the list's order (its year), the business not at all.
+    assert '"iso_qms_awardround"."submission_deadline"' not in rows and "tenancy_organization" not in rows
 
 
 def test_business_creates_and_submits_an_application_and_a_late_submission_is_refused(
