@@ -84,7 +84,8 @@ def filter_instruments(
     market: Market | None = None,
     today: date | None = None,
 ) -> QuerySet[Instrument]:
-    """The register filtered as the list page and the export ask; `state` is due, overdue or failed."""
+    """The register filtered as the list page, the export and the API ask; `state` is due, overdue or
+    failed. Joins nothing: each caller joins what it shows."""
     today = today or timezone.localdate()
     if instrument_type is not None:
         queryset = queryset.filter(instrument_type=instrument_type)
@@ -104,7 +105,7 @@ def filter_instruments(
         queryset = _in_use(queryset).filter(FAILED_Q)
     if q:
         queryset = queryset.search(q)
-    return queryset.select_related("instrument_type", "owner", "commune", "market")
+    return queryset
 
 
 def dashboard_counts(queryset: QuerySet[Instrument], *, today: date | None = None) -> dict[str, int]:

@@ -110,10 +110,10 @@ class InstrumentListView(TenantPermissionRequiredMixin, View):
                 filename="so-dang-ky-phuong-tien-do",
                 title=gettext_lazy("Measuring instruments"),
                 columns=exports.instrument_columns(**_dates()),
-                rows=queryset,
+                rows=queryset.select_related("instrument_type", "owner", "commune", "market"),
             )
-        rows = queryset.select_related(None).select_related("instrument_type", "owner", "commune")
-        page = Paginator(rows.only(*INSTRUMENT_ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = queryset.select_related("instrument_type", "owner", "commune").only(*INSTRUMENT_ROW_FIELDS)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, "metrology/instrument_list.html", {"form": form, "page": page, **_dates()})
 
 

@@ -83,13 +83,13 @@ class InstrumentViewSet(TenantModelViewSet):
     def get_queryset(self):
         params = self.request.query_params
         status = params.get("status", "")
-        # The answer names the owner, type, commune and market by id: none of the page's joins is needed.
+        # No join: the answer names the owner, type, commune and market by id.
         return selectors.filter_instruments(
             selectors.instruments_visible_to(self.request_membership),
             q=params.get("q", "")[:100],
             state=params.get("state", ""),
             status=status if status in Instrument.Status.values else "",
-        ).select_related(None)
+        )
 
     def perform_create(self, serializer):
         serializer.instance = services.register_instrument(

@@ -35,7 +35,7 @@ def _site_policy() -> tuple[str, str] | None:
 
 @receiver(setting_changed)
 def _forget_site_policy(*, setting: str, **kwargs) -> None:
-    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
         _site_policy.cache_clear()
 
 
