@@ -29,6 +29,8 @@ from .selectors import standing_verifications
 # A reminder missed for longer than this (a worker down for weeks, an imported register full of long-lapsed
 # certificates) is not sent late: the dashboards already show those instruments as overdue.
 LAPSED_GRACE_DAYS = 30
+# Verifications read at once by the sweep; each reminder still commits on its own.
+SWEEP_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -91,13 +93,28 @@ def candidates(today: date):
     return window.order_by("valid_until", "pk").values_list("pk", "valid_until")
 
 
-def recipients_for(verification: Verification) -> list[Membership]:
-    """The owner's business users and the province's metrology officers (active memberships)."""
-    owners = Membership.objects.filter(
-        status=Membership.Status.ACTIVE, role=Role.BUSINESS, organization_id=verification.instrument.owner_id
+def officers() -> list[Membership]:
+    """The province's metrology officers (active memberships of the active tenant), the same for every
+    reminder of a sweep."""
+    return list(
+        Membership.objects.filter(status=Membership.Status.ACTIVE, role=Role.METROLOGY_OFFICER)
+        .select_related("user")
+        .order_by("pk")
     )
-    officers = Membership.objects.filter(status=Membership.Status.ACTIVE, role=Role.METROLOGY_OFFICER)
-    return list((owners | officers).select_related("user").order_by("pk"))
+
+
+def owners_by_organization(organization_ids) -> dict[int, list[Membership]]:
+    """The business users of these owners (active memberships), by organisation."""
+    owners: dict[int, list[Membership]] = {}
+    for membership in (
+        Membership.objects.filter(
+            status=Membership.Status.ACTIVE, role=Role.BUSINESS, organization_id__in=set(organization_ids)
+        )
+        .select_related("user")
+        .order_by("pk")
+    ):
+        owners.setdefault(membership.organization_id, []).append(membership)
+    return owners
 
 
 def _message(verification: Verification, stage: str) -> tuple[str, str]:
@@ -130,46 +147,64 @@ def _message(verification: Verification, stage: str) -> tuple[str, str]:
     return subject, body
 
 
-def send_one(*, tenant: Tenant, verification_id: int, today: date) -> bool:
-    """Sends the stage due today for one verification, once. True if this call sent it."""
-    from tcvn_portal.notifications.services import notify
+def _send(*, tenant: Tenant, verification: Verification, stage: str, people: list[Membership]) -> bool:
+    """Writes the ledger row and the notifications of one reminder in one transaction. False when the
+    ledger already holds it (another sweep sent it a moment ago): then nothing is written."""
+    from tcvn_portal.notifications.services import notify_many
 
+    with override("vi"):  # the province's people read Vietnamese first
+        subject, body = _message(verification, stage)
+    url = reverse("metrology:instrument_detail", args=[verification.instrument_id])
     with tenant_context(tenant):
-        verification = (
-            standing_verifications()
-            .select_related("instrument__owner", "instrument__instrument_type")
-            .filter(pk=verification_id)
-            .first()
-        )
-        if verification is None:
-            return False
-        stage = stage_for(verification.valid_until, today)
-        if stage is None or Reminder.objects.filter(verification=verification, stage=stage).exists():
-            return False
-        people = recipients_for(verification)
         try:
             with transaction.atomic():
                 Reminder.objects.create(verification=verification, stage=stage, recipients=len(people))
         except IntegrityError:
-            return False  # another sweep sent it a moment ago
-        url = reverse("metrology:instrument_detail", args=[verification.instrument_id])
-        key = f"metrology:verification:{verification.pk}:{stage}"
-        with override("vi"):  # the province's people read Vietnamese first
-            subject, body = _message(verification, stage)
-        for membership in people:
-            notify(recipient=membership.user, tenant=tenant, subject=subject, body=body, key=key, url=url)
-        return True
+            return False
+        notify_many(
+            recipients=[membership.user for membership in people],
+            tenant=tenant,
+            subject=subject,
+            body=body,
+            key=f"metrology:verification:{verification.pk}:{stage}",
+            url=url,
+        )
+    return True
 
 
 def send_due_reminders(*, tenant: Tenant, today: date | None = None) -> SweepResult:
-    """Sends every reminder due today in `tenant`, each in its own transaction."""
+    """Sends every reminder due today in `tenant`, each in its own transaction.
+
+    The verifications, their owners' users and the officers are read a chunk at a time, not once per
+    reminder: the sweep over a million instruments took 12 ms a reminder, mostly in reading them again.
+    A verification superseded or annulled since the chunk was read may still get its reminder; the ledger
+    still lets each stage go once.
+    """
     today = today or timezone.localdate()
     with tenant_context(tenant):
-        due = list(candidates(today))
+        due = [pk for pk, _valid_until in candidates(today)]
+        officers_of_province = officers() if due else []
     sent = skipped = 0
-    for verification_id, _valid_until in due:
-        if send_one(tenant=tenant, verification_id=verification_id, today=today):
-            sent += 1
-        else:
-            skipped += 1
+    for start in range(0, len(due), SWEEP_CHUNK):
+        chunk = due[start : start + SWEEP_CHUNK]
+        with tenant_context(tenant):
+            verifications = (
+                standing_verifications()
+                .select_related("instrument__owner", "instrument__instrument_type")
+                .in_bulk(chunk)
+            )
+            owners = owners_by_organization(v.instrument.owner_id for v in verifications.values())
+        for verification_id in chunk:
+            verification = verifications.get(verification_id)
+            stage = verification and stage_for(verification.valid_until, today)
+            if not stage:
+                skipped += 1
+                continue
+            people = sorted(
+                owners.get(verification.instrument.owner_id, []) + officers_of_province, key=lambda m: m.pk
+            )
+            if _send(tenant=tenant, verification=verification, stage=stage, people=people):
+                sent += 1
+            else:
+                skipped += 1
     return SweepResult(sent=sent, skipped=skipped)

@@ -84,6 +84,38 @@ def test_retired_superseded_and_other_tenants_instruments_get_no_reminder(
 
 
 @pytest.mark.django_db
+def test_the_sweep_reads_verifications_and_people_once_per_chunk_not_once_per_reminder(
+    catalog_a, business_a, business_user_a, officer_a, instrument_factory, verification_factory, monkeypatch
+):
+    """No N+1: with chunks of 3, seven reminders read the verifications and the memberships three times
+    (plus the officers and the candidates once), and each reminder costs the same few writes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(reminders, "SWEEP_CHUNK", 3)
+    for n in range(7):
+        item = instrument_factory(catalog_a, owner=business_a, serial=f"CHUNK-{n}")
+        verification_factory(catalog_a, item, verified_on=VERIFIED)
+    with CaptureQueriesContext(connection) as captured:
+        result = reminders.send_due_reminders(tenant=catalog_a, today=VALID_UNTIL - timedelta(days=7))
+    assert result == reminders.SweepResult(sent=7, skipped=0)
+    reads = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and "FROM" in q["sql"]
+    ]
+    verification_reads = [
+        sql for sql in reads if sql.split(" FROM ", 1)[1].startswith('"metrology_verification"')
+    ]
+    membership_reads = [sql for sql in reads if sql.split(" FROM ", 1)[1].startswith('"tenancy_membership"')]
+    assert len(verification_reads) == 1 + 3  # the candidates, then one read a chunk
+    assert len(membership_reads) == 1 + 3  # the officers, then the owners' users a chunk
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 7 * 2  # a ledger row and the notifications (one statement) each
+    assert set(_keys(catalog_a).values()) == {1}
+    assert {user for user, _key in _keys(catalog_a)} == {business_user_a.pk, officer_a.pk}
+    assert len(_keys(catalog_a)) == 7 * 2
+
+
+@pytest.mark.django_db
 def test_a_late_sweep_sends_only_the_current_stage(
     catalog_a, business_a, officer_a, instrument_factory, verification_factory
 ):

@@ -15,6 +15,18 @@ from tcvn_portal.tenancy import context
 from .models import Notification
 
 
+def _scope(tenant, key: str):
+    """The tenant the notifications of `key` are written under, after checking the key and that no other
+    tenant is active."""
+    if not key or len(key) > Notification._meta.get_field("key").max_length:
+        # A cut key could merge two occasions into one, and one of them would never be sent.
+        raise ValueError(f"A notification key must have 1 to 200 characters, not {len(key)}.")
+    active = context.current_tenant_id()
+    if active is not None and active != tenant.pk:
+        raise context.CrossTenantWrite(f"notification for tenant {tenant.pk} while tenant {active} is active")
+    return context.tenant_context(tenant) if active is None else contextlib.nullcontext()
+
+
 def notify(*, recipient, tenant, subject: str, body: str, key: str, url: str = "") -> Notification:
     """Stores the notification of `recipient` for the occasion `key` in `tenant`, once.
 
@@ -22,14 +34,7 @@ def notify(*, recipient, tenant, subject: str, body: str, key: str, url: str = "
     same moment — returns the stored row and changes nothing. Only a newly stored notification queues
     its email, and only once the caller's transaction commits.
     """
-    if not key or len(key) > Notification._meta.get_field("key").max_length:
-        # A cut key could merge two occasions into one, and one of them would never be sent.
-        raise ValueError(f"A notification key must have 1 to 200 characters, not {len(key)}.")
-    active = context.current_tenant_id()
-    if active is not None and active != tenant.pk:
-        raise context.CrossTenantWrite(f"notification for tenant {tenant.pk} while tenant {active} is active")
-    scope = context.tenant_context(tenant) if active is None else contextlib.nullcontext()
-    with scope:
+    with _scope(tenant, key):
         # get_or_create retries the read after losing the race on the unique constraint.
         notification, created = Notification.objects.get_or_create(
             recipient=recipient,
@@ -41,6 +46,43 @@ def notify(*, recipient, tenant, subject: str, body: str, key: str, url: str = "
 
             send_notification_email.delay_for(tenant, notification_id=notification.pk)
     return notification
+
+
+def notify_many(
+    *, recipients, tenant, subject: str, body: str, key: str, url: str = ""
+) -> list[Notification]:
+    """notify() for several recipients of one occasion in a few statements: those already notified for
+    `key` are left as they are; the others' notifications are stored together and their emails queued once
+    the caller's transaction commits. Returns the newly stored ones.
+
+    For a caller that has already claimed the occasion in the same transaction (a reminder's ledger row):
+    two calls racing on one key would not wait for each other like notify() but fail on the unique key."""
+    with _scope(tenant, key):
+        wanted = {user.pk: user for user in recipients}
+        if not wanted:
+            return []
+        already = set(
+            Notification.objects.filter(key=key, recipient_id__in=wanted).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        created = Notification.objects.bulk_create(
+            Notification(
+                tenant_id=tenant.pk,
+                recipient=user,
+                key=key,
+                subject=str(subject)[:255],
+                body=str(body),
+                url=url,
+            )
+            for pk, user in wanted.items()
+            if pk not in already
+        )
+        from .tasks import send_notification_email
+
+        for notification in created:
+            send_notification_email.delay_for(tenant, notification_id=notification.pk)
+    return created
 
 
 def _absolute(url: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from django.db import connections
 
 from tcvn_portal.notifications.models import Notification
-from tcvn_portal.notifications.services import email_notification, notify
+from tcvn_portal.notifications.services import email_notification, notify, notify_many
 from tcvn_portal.notifications.tasks import send_notification_email
 from tcvn_portal.tenancy.context import CrossTenantWrite, tenant_context
 from tcvn_portal.tenancy.roles import Role
@@ -109,6 +109,41 @@ def test_concurrent_notify_with_the_same_key_stores_one_row(tenant_a, member_fac
     assert len(set(results)) == 1
     with tenant_context(tenant_a):
         assert Notification.objects.filter(key="race").count() == 1
+
+
+@pytest.mark.django_db
+def test_notify_many_stores_one_notification_each_skips_the_already_notified_and_queues_their_emails(
+    tenant_a, member_factory, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    earlier, *others = [member_factory(tenant_a, Role.METROLOGY_OFFICER) for _ in range(4)]
+    kept = _notify(earlier, tenant_a, key="verification:7:lapsed")
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(6):
+        created = notify_many(
+            recipients=[earlier, *others, others[0]],
+            tenant=tenant_a,
+            subject="Chứng chỉ kiểm định đã hết hiệu lực",
+            body="Đồng hồ xăng dầu không được dùng trong mua bán.",
+            key="verification:7:lapsed",
+            url="/metrology/instruments/7/",
+        )
+    assert sorted(n.recipient_id for n in created) == sorted(user.pk for user in others)
+    assert len(callbacks) == len(others)
+    with tenant_context(tenant_a):
+        rows = Notification.objects.filter(key="verification:7:lapsed")
+        assert rows.count() == 4
+        assert rows.get(recipient=earlier).pk == kept.pk
+        assert set(rows.exclude(recipient=earlier).values_list("tenant_id", "subject").distinct()) == {
+            (tenant_a.pk, "Chứng chỉ kiểm định đã hết hiệu lực")
+        }
+
+
+@pytest.mark.django_db
+def test_notify_many_refuses_a_tenant_other_than_the_active_one(tenant_a, tenant_b, member_factory):
+    user = member_factory(tenant_a, Role.METROLOGY_OFFICER)
+    with tenant_context(tenant_b), pytest.raises(CrossTenantWrite):
+        notify_many(recipients=[user], tenant=tenant_a, subject="s", body="b", key="k")
+    with tenant_context(tenant_a):
+        assert Notification.objects.count() == 0
 
 
 @pytest.mark.django_db
