@@ -1,11 +1,12 @@
 """What the public scan page keeps in the Django cache (Redis), and how it is dropped when it changes.
 
 Keys chosen so that one write invalidates exactly what it changed, however many stamps it concerns:
-  batch:<id>             → everything the page shows about the batch and its product, recall included;
-  details:<id>:<lang>    → the batch's details as rendered HTML in one language, drawn once, not per scan.
-Recalling a batch of a million stamps therefore deletes one key per language and the batch's own. Stamps
-and their series' status are not cached: each stamp is scanned a few times in its life, and it is found,
-with its series' status, by the same statement that counts the scan (traceability.public).
+  batch:<id>                  → everything the page shows about the batch and its product, recall included;
+  page:<id>:<lang>:<status>   → the whole scan page as HTML in one language for a series status, drawn
+                                once with empty slots for what each scan fills in (public.page).
+Recalling a batch of a million stamps therefore deletes one key per language and status and the batch's
+own. Stamps and their series' status are not cached: each stamp is scanned a few times in its life, and it
+is found, with its series' status, by the same statement that counts the scan (traceability.public).
 """
 
 from __future__ import annotations
@@ -20,12 +21,21 @@ def batch_key(batch_id: int) -> str:
     return f"trace:batch:{batch_id}"
 
 
-def details_key(batch_id: int, language: str) -> str:
-    return f"trace:details:{batch_id}:{language}"
+def page_key(batch_id: int, language: str, series_status: str) -> str:
+    return f"trace:page:{batch_id}:{language}:{series_status}"
 
 
 def _batch_keys(batch_id: int) -> list[str]:
-    return [batch_key(batch_id), *(details_key(batch_id, code) for code, _name in settings.LANGUAGES)]
+    from .models import StampSeries
+
+    return [
+        batch_key(batch_id),
+        *(
+            page_key(batch_id, code, status)
+            for code, _name in settings.LANGUAGES
+            for status in StampSeries.Status.values
+        ),
+    ]
 
 
 def progress_key(series_id: int) -> str:

@@ -4,7 +4,8 @@ An anonymous request has no tenant, and every row sits behind RLS. The serial na
 a MAC (tcvn_portal.core.public_codes), so a forged serial is turned away before any database or cache hit;
 a genuine-looking one is looked up as the tenant it names — never unscoped. On PostgreSQL the lookup and the
 count are one statement, since a stamp is scanned only a few times in its life and a cache of stamps would
-mostly miss; what the page shows about the batch comes from the cache (traceability.cache).
+mostly miss; the page itself comes from the cache (traceability.cache), drawn once per batch, language and
+series status with slots for what only this scan knows: its serial, its count and its first time.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
+from django.utils.html import escape
 
 from tcvn_portal.core.public_codes import read_code
 from tcvn_portal.tenancy.context import tenant_context, tenant_statement
 from tcvn_portal.tenancy.models import Tenant
 
 from . import cache as keys
-from .models import Batch
+from .models import Batch, StampSeries
 
 # A stamp scanned from this many distinct networks, or this many times, is flagged as a likely copy.
 FLAG_PLACES = getattr(settings, "TRACEABILITY_FLAG_PLACES", 5)
@@ -33,14 +35,15 @@ FLAG_SCANS = getattr(settings, "TRACEABILITY_FLAG_SCANS", 50)
 
 @dataclass(frozen=True)
 class Scanned:
-    """A counted scan of a real stamp and what its page shows."""
+    """A counted scan of a real stamp."""
 
+    tenant_id: int
     stamp_id: int
+    serial: str
     count: int
     first_scanned_at: datetime
     series_status: str
-    batch: dict
-    details: str  # the batch's details, rendered in the visitor's language
+    batch_id: int
 
 
 def _tenant(tenant_id: int) -> Tenant:
@@ -89,31 +92,54 @@ def scan(*, gtin: str, lot: str, serial: str, place: str, user_agent: str) -> Sc
     if row is None:
         return None
     stamp_id, status, batch_id, count, first = row
-    batch, details = _page_of(tenant, batch_id)
     return Scanned(
+        tenant_id=code.tenant_id,
         stamp_id=stamp_id,
+        serial=serial,
         count=count,
         first_scanned_at=first,
         series_status=status,
-        batch=batch,
-        details=details,
+        batch_id=batch_id,
     )
 
 
-def _page_of(tenant: Tenant, batch_id: int) -> tuple[dict, str]:
-    """The batch's view and its rendered details: one cache round trip when warm."""
-    language = translation.get_language()
-    wanted = [keys.batch_key(batch_id), keys.details_key(batch_id, language)]
-    batch, details = map(cache.get_many(wanted).get, wanted)
+# Where the page holds what only one scan knows. Control characters: no escaping touches them and no text
+# the page draws (translations, a product's own words) is expected to hold them.
+_SLOTS = {"serial": "\x1fserial\x1f", "count": "\x1fcount\x1f", "first": "\x1ffirst\x1f"}
+SCAN_TEMPLATE = "traceability/scan.html"
+
+
+def page(scanned: Scanned) -> tuple[str, int]:
+    """The scan page in the active language and its HTTP status (410 for a withdrawn series).
+
+    Drawing the template was the largest part of a scan after the database; the page of a batch is the same
+    for every stamp of one series status, so it is drawn once and each scan only fills in its slots."""
+    key = keys.page_key(scanned.batch_id, translation.get_language(), scanned.series_status)
+    html = cache.get(key)
+    if html is None:
+        html = _draw(scanned)
+        cache.set(key, html, keys.VIEW_TTL)
+    filled = (
+        html.replace(_SLOTS["serial"], escape(scanned.serial))
+        .replace(_SLOTS["count"], str(scanned.count))
+        .replace(
+            _SLOTS["first"], dateformat.format(timezone.localtime(scanned.first_scanned_at), "d/m/Y H:i")
+        )
+    )
+    return filled, 410 if scanned.series_status == StampSeries.Status.WITHDRAWN else 200
+
+
+def _draw(scanned: Scanned) -> str:
+    batch = cache.get(keys.batch_key(scanned.batch_id))
     if batch is None:
-        with tenant_context(tenant):
-            batch = batch_view(batch_id)
-        cache.set(keys.batch_key(batch_id), batch, keys.VIEW_TTL)
-    if details is None:
-        # The same for every scan of the batch in this language: drawn once, then served from the cache.
-        details = render_to_string("traceability/_batch_details.html", {"batch": batch})
-        cache.set(keys.details_key(batch_id, language), details, keys.VIEW_TTL)
-    return batch, details
+        with tenant_context(_tenant(scanned.tenant_id)):
+            batch = batch_view(scanned.batch_id)
+        cache.set(keys.batch_key(scanned.batch_id), batch, keys.VIEW_TTL)
+    state = {
+        StampSeries.Status.ACTIVE: "recalled" if batch["recalled_at"] else "genuine",
+        StampSeries.Status.WITHDRAWN: "withdrawn",
+    }.get(scanned.series_status, "inactive")
+    return render_to_string(SCAN_TEMPLATE, {"state": state, "batch": batch, **_SLOTS})
 
 
 def batch_view(batch_id: int) -> dict:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import public
-from .models import StampSeries
 
 
 @never_cache
@@ -27,18 +27,7 @@ def scan(request, gtin: str, lot: str, serial: str):
         )
         if scanned is None:
             return render(
-                request, "traceability/scan.html", {"state": "unknown", "serial": serial[:40]}, status=404
+                request, public.SCAN_TEMPLATE, {"state": "unknown", "serial": serial[:40]}, status=404
             )
-        state = {
-            StampSeries.Status.ACTIVE: "recalled" if scanned.batch["recalled_at"] else "genuine",
-            StampSeries.Status.WITHDRAWN: "withdrawn",
-        }.get(scanned.series_status, "inactive")
-        context = {
-            "state": state,
-            "serial": serial,
-            "batch": scanned.batch,
-            "details": scanned.details,
-            "count": scanned.count,
-            "first": scanned.first_scanned_at,
-        }
-        return render(request, "traceability/scan.html", context, status=410 if state == "withdrawn" else 200)
+        html, status = public.page(scanned)
+        return HttpResponse(html, status=status)

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tcvn_portal.core.public_codes import make_code
 from tcvn_portal.tenancy.context import tenant_context
@@ -188,21 +189,40 @@ def test_hot_path_reads_the_page_from_cache(client, active_stamp, batch_a):
     ]
 
 
-def test_batch_details_are_drawn_once_per_language_and_served_in_the_visitors(client, active_stamp, batch_a):
+def test_the_page_is_drawn_once_per_language_and_served_in_the_visitors(client, active_stamp, batch_a):
     url = url_of(batch_a, active_stamp.serial)
     vietnamese = client.get(url).content.decode()
     assert "Nhà sản xuất" in vietnamese and "Producer" not in vietnamese
-    assert "Nhà sản xuất" in cache.get(keys.details_key(batch_a.pk, "vi"))
-    assert cache.get(keys.details_key(batch_a.pk, "en")) is None  # drawn when an English visitor comes
+    assert "Nhà sản xuất" in cache.get(keys.page_key(batch_a.pk, "vi", "active"))
+    assert cache.get(keys.page_key(batch_a.pk, "en", "active")) is None  # drawn when an English visitor comes
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Producer" in english and "Nhà sản xuất" not in english
     assert "Đồi chè Khuổi Bốc" in english  # the batch's own words are not translated
     assert active_stamp.serial in english
-    assert "Producer" in cache.get(keys.details_key(batch_a.pk, "en"))
+    assert "Producer" in cache.get(keys.page_key(batch_a.pk, "en", "active"))
 
 
-def test_changing_a_batch_forgets_its_details_in_every_language(
+def test_each_scan_fills_its_own_serial_count_and_time_into_the_cached_page(
+    client, tenant_a, active_stamp, batch_a
+):
+    with tenant_context(tenant_a):
+        other = Stamp.objects.exclude(pk=active_stamp.pk).order_by("number").first()
+    client.get(url_of(batch_a, active_stamp.serial))
+    client.get(url_of(batch_a, active_stamp.serial))
+    cached = cache.get(keys.page_key(batch_a.pk, "vi", "active"))
+    assert cached is not None and active_stamp.serial not in cached
+    body = client.get(url_of(batch_a, other.serial)).content.decode()
+    assert other.serial in body and active_stamp.serial not in body
+    assert "kiểm tra 1 lần" in body and "\x1f" not in body
+    with tenant_context(tenant_a):
+        first = Stamp.objects.get(pk=other.pk).first_scanned_at
+    # Shown in Vietnam's time, as the template's date filter did.
+    assert timezone.localtime(first).strftime("%d/%m/%Y %H:%M") in body
+    assert cache.get(keys.page_key(batch_a.pk, "vi", "active")) == cached  # drawn once, filled per scan
+
+
+def test_changing_a_batch_forgets_its_page_in_every_language(
     client, tenant_a, active_stamp, batch_a, business_user_a
 ):
     url = url_of(batch_a, active_stamp.serial)
@@ -211,8 +231,8 @@ def test_changing_a_batch_forgets_its_details_in_every_language(
     client.get(url)
     with tenant_context(tenant_a):
         services.recall_batch(batch=batch_a, reason="Vượt ngưỡng dư lượng", actor=business_user_a)
-    assert cache.get(keys.details_key(batch_a.pk, "vi")) is None
-    assert cache.get(keys.details_key(batch_a.pk, "en")) is None
+    assert cache.get(keys.page_key(batch_a.pk, "vi", "active")) is None
+    assert cache.get(keys.page_key(batch_a.pk, "en", "active")) is None
 
 
 def test_a_hostile_batch_field_is_escaped_in_the_drawn_details(
