@@ -15,11 +15,12 @@ While Redis is down or unreachable:
   from the database instead (slower, still right);
 - every other set / set_many / add / touch / incr is skipped and logged, answering as Django does when
   the key was absent (set → None, add → True, touch → False, incr → ValueError);
-- every other delete / delete_many / clear is an invalidation: a recall must reach every cached scan
-  page. One that fails inside a transaction raises CacheUnavailable, so the transaction is rolled back and
-  the user is told to try again (tcvn_portal.outbox.middleware) — nothing is half done. One that fails
-  after the commit (an `on_commit` callback: nothing is left to roll back) is stored in the outbox as a
-  `delete_cache_keys` task and retried once Redis is back.
+- every other delete / delete_many / clear is an invalidation, which must not be lost (the scan pages
+  need none: a change raises the batch's page version, see traceability.cache). One that fails inside a
+  transaction raises CacheUnavailable, so the transaction is rolled back and the user is told to try
+  again (tcvn_portal.outbox.middleware): nothing is half done. One that fails after the commit (an
+  `on_commit` callback: nothing is left to roll back) is stored in the outbox as a `delete_cache_keys`
+  task and retried once Redis is back.
 
 After a failed call the backend leaves Redis alone for a few seconds, so that a host that does not answer
 costs one call its connect timeout, not every cache call of every request.

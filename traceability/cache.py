@@ -1,57 +1,55 @@
-"""What the public scan page keeps in the Django cache (Redis), and how it is dropped when it changes.
+"""What the public scan page keeps in the Django cache (Redis) and in each web process, and how a change
+reaches it.
 
-Keys chosen so that one write invalidates exactly what it changed, however many stamps it concerns:
-  batch:<id>                  → everything the page shows about the batch and its product, recall included;
-  page:<id>:<lang>:<status>   → the whole scan page as HTML in one language for a series status, drawn
-                                once with empty slots for what each scan fills in (public.page).
-Recalling a batch of a million stamps therefore deletes one key per language and status and the batch's
-own. Stamps and their series' status are not cached: each stamp is scanned a few times in its life, and it
-is found, with its series' status, by the same statement that counts the scan (traceability.public).
+Keys carry the batch's page version (Batch.page_version), which the scan statement reads fresh with the
+stamp:
+  batch:<id>:<version>                   → everything the page shows about the batch and its product;
+  page:<id>:<version>:<lang>:<status>    → the whole scan page as HTML in one language for a series
+                                           status, drawn once with empty slots for what each scan fills in
+                                           (traceability.public.page).
+A change to what the page shows raises the version in the change's own transaction, so from its commit on
+every scan asks for new keys: nothing is deleted, nothing stale can be served or cached again by a scan
+racing the commit, and a recall of a million stamps is one row updated. Pages of older versions expire.
+Stamps and their series' status are not cached: each stamp is scanned a few times in its life, and it is
+found, with its series' status and the page version, by the statement that counts the scan.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
 
 VIEW_TTL = 3600
 
 
-def batch_key(batch_id: int) -> str:
-    return f"trace:batch:{batch_id}"
+def batch_key(batch_id: int, version: int) -> str:
+    return f"trace:batch:{batch_id}:{version}"
 
 
-def page_key(batch_id: int, language: str, series_status: str) -> str:
-    return f"trace:page:{batch_id}:{language}:{series_status}"
+def page_key(batch_id: int, version: int, language: str, series_status: str) -> str:
+    return f"trace:page:{batch_id}:{version}:{language}:{series_status}"
 
 
-def _batch_keys(batch_id: int) -> list[str]:
-    from .models import StampSeries
+def forget_batches(batch_ids) -> None:
+    """A change to what these batches' scan pages show: under the active tenant, in the change's
+    transaction."""
+    from .models import Batch
 
-    return [
-        batch_key(batch_id),
-        *(
-            page_key(batch_id, code, status)
-            for code, _name in settings.LANGUAGES
-            for status in StampSeries.Status.values
-        ),
-    ]
+    Batch.objects.filter(pk__in=list(batch_ids)).update(page_version=F("page_version") + 1)
+
+
+def forget_batch(batch_id: int) -> None:
+    forget_batches([batch_id])
+
+
+def forget_product(product) -> None:
+    from .models import Batch
+
+    Batch.objects.filter(product=product).update(page_version=F("page_version") + 1)
 
 
 def progress_key(series_id: int) -> str:
     return f"trace:progress:{series_id}"
-
-
-def forget_batch(batch_id: int) -> None:
-    cache.delete_many(_batch_keys(batch_id))
-
-
-def forget_batches(batch_ids) -> None:
-    cache.delete_many([key for pk in batch_ids for key in _batch_keys(pk)])
-
-
-def forget_product(product) -> None:
-    forget_batches(list(product.batches.values_list("pk", flat=True)))
 
 
 def set_progress(series_id: int, done: int, total: int) -> None:

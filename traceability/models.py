@@ -155,6 +155,10 @@ class Batch(SearchableMixin, TenantOwnedModel):
     recall_reason = models.TextField(_("reason for recall"), blank=True, editable=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised with every change to what its scan page shows (traceability.cache.forget_batch), in the same
+    # transaction. The scan reads it with the stamp, and the cached page is keyed by it: a page drawn
+    # before a change is never served after it, whatever a cache or a racing scan still holds.
+    page_version = models.PositiveIntegerField(default=0, editable=False)
 
     search_fields = ("lot", "origin")
 
@@ -168,6 +172,15 @@ class Batch(SearchableMixin, TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.product} — {self.lot}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # page_version is written only by traceability.cache's UPDATE: saving a batch loaded before a
+        # change (or before another request's change) must not put an older version back.
+        if update_fields is None and not self._state.adding:
+            update_fields = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "page_version"
+            ]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class ProductionStage(TenantOwnedModel):

@@ -44,6 +44,7 @@ class Scanned:
     first_scanned_at: datetime
     series_status: str
     batch_id: int
+    page_version: int
 
 
 def _tenant(tenant_id: int) -> Tenant:
@@ -91,7 +92,7 @@ def scan(*, gtin: str, lot: str, serial: str, place: str, user_agent: str) -> Sc
             row = _scan_portable(**params)
     if row is None:
         return None
-    stamp_id, status, batch_id, count, first = row
+    stamp_id, status, batch_id, page_version, count, first = row
     return Scanned(
         tenant_id=code.tenant_id,
         stamp_id=stamp_id,
@@ -100,6 +101,7 @@ def scan(*, gtin: str, lot: str, serial: str, place: str, user_agent: str) -> Sc
         first_scanned_at=first,
         series_status=status,
         batch_id=batch_id,
+        page_version=page_version,
     )
 
 
@@ -113,12 +115,21 @@ def page(scanned: Scanned) -> tuple[str, int]:
     """The scan page in the active language and its HTTP status (410 for a withdrawn series).
 
     Drawing the template was the largest part of a scan after the database; the page of a batch is the same
-    for every stamp of one series status, so it is drawn once and each scan only fills in its slots."""
-    key = keys.page_key(scanned.batch_id, translation.get_language(), scanned.series_status)
-    html = cache.get(key)
+    for every stamp of one series status, so it is drawn once and each scan only fills in its slots. The
+    page version read with the stamp names the page, so this process keeps the pages it served and asks
+    Redis only for a page it has not (traceability.cache)."""
+    key = keys.page_key(
+        scanned.batch_id, scanned.page_version, translation.get_language(), scanned.series_status
+    )
+    html = _served_pages.get(key)
     if html is None:
-        html = _draw(scanned)
-        cache.set(key, html, keys.VIEW_TTL)
+        html = cache.get(key)
+        if html is None:
+            html = _draw(scanned)
+            cache.set(key, html, keys.VIEW_TTL)
+        if len(_served_pages) >= SERVED_PAGES_KEPT:
+            _served_pages.clear()  # the busiest pages come back at their next scan
+        _served_pages[key] = html
     filled = (
         html.replace(_SLOTS["serial"], escape(scanned.serial))
         .replace(_SLOTS["count"], str(scanned.count))
@@ -129,12 +140,19 @@ def page(scanned: Scanned) -> tuple[str, int]:
     return filled, 410 if scanned.series_status == StampSeries.Status.WITHDRAWN else 200
 
 
+# Pages this process has served, by key (a page is about 1.5 KB). Only whole-value reads, writes and
+# clear(): each is atomic between the worker's threads.
+SERVED_PAGES_KEPT = 4096
+_served_pages: dict[str, str] = {}
+
+
 def _draw(scanned: Scanned) -> str:
-    batch = cache.get(keys.batch_key(scanned.batch_id))
+    batch_key = keys.batch_key(scanned.batch_id, scanned.page_version)
+    batch = cache.get(batch_key)
     if batch is None:
         with tenant_context(_tenant(scanned.tenant_id)):
             batch = batch_view(scanned.batch_id)
-        cache.set(keys.batch_key(scanned.batch_id), batch, keys.VIEW_TTL)
+        cache.set(batch_key, batch, keys.VIEW_TTL)
     state = {
         StampSeries.Status.ACTIVE: "recalled" if batch["recalled_at"] else "genuine",
         StampSeries.Status.WITHDRAWN: "withdrawn",
@@ -184,7 +202,7 @@ def place_of(remote_addr: str | None) -> str:
 # withdrawal shows at once), count it, keep the event, flag a likely copy.
 _SCAN_SQL = """
 WITH target AS (
-    SELECT st.id, se.status, se.batch_id
+    SELECT st.id, se.status, se.batch_id, b.page_version
     FROM traceability_stamp st
     JOIN traceability_stampseries se ON se.id = st.series_id
     JOIN traceability_batch b ON b.id = se.batch_id
@@ -210,12 +228,12 @@ WITH target AS (
     FROM target
     WHERE traceability_stamp.id = target.id
     RETURNING traceability_stamp.id, traceability_stamp.tenant_id, target.status, target.batch_id,
-        traceability_stamp.scan_count, traceability_stamp.first_scanned_at
+        target.page_version, traceability_stamp.scan_count, traceability_stamp.first_scanned_at
 ), e AS (
     INSERT INTO traceability_scanevent (tenant_id, stamp_id, scanned_at, place, user_agent)
     SELECT tenant_id, id, %(now)s, %(place)s, %(agent)s FROM s
 )
-SELECT id, status, batch_id, scan_count, first_scanned_at FROM s
+SELECT id, status, batch_id, page_version, scan_count, first_scanned_at FROM s
 """
 
 
@@ -263,7 +281,7 @@ def _scan_statement() -> str:
 
 def _scan_portable(
     *, tenant, serial, gtin, lot, now, place, agent, max_scans, max_places
-) -> tuple[int, str, int, int, datetime] | None:
+) -> tuple[int, str, int, int, int, datetime] | None:
     """The same, in a few ORM statements inside the caller's tenant_context (SQLite, the embedded default)."""
     from django.db.models import Case, F, Value, When
     from django.db.models.functions import Coalesce
@@ -274,12 +292,12 @@ def _scan_portable(
         Stamp.objects.filter(
             serial=serial, tenant__is_active=True, series__batch__lot=lot, series__batch__product__gtin=gtin
         )
-        .values_list("pk", "series__status", "series__batch_id")
+        .values_list("pk", "series__status", "series__batch_id", "series__batch__page_version")
         .first()
     )
     if found is None:
         return None
-    stamp, status, batch_id = found
+    stamp, status, batch_id, page_version = found
     new_place = 1 if place and not ScanEvent.objects.filter(stamp_id=stamp, place=place).exists() else 0
     Stamp.objects.filter(pk=stamp).update(
         scan_count=F("scan_count") + 1,
@@ -294,4 +312,4 @@ def _scan_portable(
     )
     count, first = Stamp.objects.values_list("scan_count", "first_scanned_at").get(pk=stamp)
     ScanEvent.objects.create(stamp_id=stamp, scanned_at=now, place=place, user_agent=agent)
-    return stamp, status, batch_id, count, first
+    return stamp, status, batch_id, page_version, count, first

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -188,9 +188,8 @@ def recall_batch(*, batch: Batch, reason: str, actor) -> Batch:
     BatchEvent.objects.create(
         batch=batch, bizstep="recalling", disposition="recalled", event_time=now, note=batch.recall_reason
     )
-    # Dropped now and again after commit, so a scan racing the commit cannot re-cache the old page.
+    # In this transaction: from its commit on, every scan asks for the page of the new version.
     scan_cache.forget_batch(batch.pk)
-    transaction.on_commit(lambda: scan_cache.forget_batch(batch.pk))
     return batch
 
 

@@ -161,8 +161,9 @@ def test_scan_page_holds_200_clients_and_officials_20_with_no_error_and_no_lost_
         )
         events_before = ScanEvent.objects.count()
     assert stamps, "the demo issued no active stamp: nothing to scan"
-    # An earlier run's cached batch (same id, other rows) would show another product.
-    keys.forget_batches({s.series.batch_id for s in stamps})
+    # An earlier run's cached batch (same id and version, other rows) would show another product.
+    with tenant_context(tenant_a):
+        keys.forget_batches({s.series.batch_id for s in stamps})
     # Each scan page must say "genuine" and name its own stamp.
     scan_targets = [
         (

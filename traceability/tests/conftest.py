@@ -18,9 +18,13 @@ from .factories import GTIN13, make_product  # noqa: F401 — used by the fixtur
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from traceability import public
+
     cache.clear()
+    public._served_pages.clear()  # an earlier test's database may have used the same batch id
     yield
     cache.clear()
+    public._served_pages.clear()
 
 
 @pytest.fixture

@@ -28,6 +28,13 @@ def active_stamp(tenant_a, batch_a, business_user_a):
     return stamp
 
 
+def version_of(tenant, batch) -> int:
+    from traceability.models import Batch
+
+    with tenant_context(tenant):
+        return Batch.objects.values_list("page_version", flat=True).get(pk=batch.pk)
+
+
 def url_of(batch, serial):
     return f"/01/{batch.product.gtin}/10/{batch.lot}/21/{serial}"
 
@@ -164,7 +171,7 @@ def test_recall_shows_a_red_warning_on_every_stamp_of_the_batch_at_once(
     with tenant_context(tenant_a):
         other = Stamp.objects.exclude(pk=active_stamp.pk).first()
     assert "recall-warning" not in client.get(url_of(batch_a, active_stamp.serial)).content.decode()
-    assert cache.get(keys.batch_key(batch_a.pk)) is not None
+    assert cache.get(keys.batch_key(batch_a.pk, version_of(tenant_a, batch_a))) is not None
     with tenant_context(tenant_a):
         services.recall_batch(batch=batch_a, reason="Vượt ngưỡng dư lượng", actor=business_user_a)
     for stamp in (active_stamp, other):
@@ -189,28 +196,34 @@ def test_hot_path_reads_the_page_from_cache(client, active_stamp, batch_a):
     ]
 
 
-def test_the_page_is_drawn_once_per_language_and_served_in_the_visitors(client, active_stamp, batch_a):
+def test_the_page_is_drawn_once_per_language_and_served_in_the_visitors(
+    client, tenant_a, active_stamp, batch_a
+):
+    before = version_of(tenant_a, batch_a)
     url = url_of(batch_a, active_stamp.serial)
     vietnamese = client.get(url).content.decode()
     assert "Nhà sản xuất" in vietnamese and "Producer" not in vietnamese
-    assert "Nhà sản xuất" in cache.get(keys.page_key(batch_a.pk, "vi", "active"))
-    assert cache.get(keys.page_key(batch_a.pk, "en", "active")) is None  # drawn when an English visitor comes
+    assert "Nhà sản xuất" in cache.get(keys.page_key(batch_a.pk, before, "vi", "active"))
+    assert (
+        cache.get(keys.page_key(batch_a.pk, before, "en", "active")) is None
+    )  # drawn when an English visitor comes
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Producer" in english and "Nhà sản xuất" not in english
     assert "Đồi chè Khuổi Bốc" in english  # the batch's own words are not translated
     assert active_stamp.serial in english
-    assert "Producer" in cache.get(keys.page_key(batch_a.pk, "en", "active"))
+    assert "Producer" in cache.get(keys.page_key(batch_a.pk, before, "en", "active"))
 
 
 def test_each_scan_fills_its_own_serial_count_and_time_into_the_cached_page(
     client, tenant_a, active_stamp, batch_a
 ):
+    before = version_of(tenant_a, batch_a)
     with tenant_context(tenant_a):
         other = Stamp.objects.exclude(pk=active_stamp.pk).order_by("number").first()
     client.get(url_of(batch_a, active_stamp.serial))
     client.get(url_of(batch_a, active_stamp.serial))
-    cached = cache.get(keys.page_key(batch_a.pk, "vi", "active"))
+    cached = cache.get(keys.page_key(batch_a.pk, before, "vi", "active"))
     assert cached is not None and active_stamp.serial not in cached
     body = client.get(url_of(batch_a, other.serial)).content.decode()
     assert other.serial in body and active_stamp.serial not in body
@@ -219,20 +232,61 @@ def test_each_scan_fills_its_own_serial_count_and_time_into_the_cached_page(
         first = Stamp.objects.get(pk=other.pk).first_scanned_at
     # Shown in Vietnam's time, as the template's date filter did.
     assert timezone.localtime(first).strftime("%d/%m/%Y %H:%M") in body
-    assert cache.get(keys.page_key(batch_a.pk, "vi", "active")) == cached  # drawn once, filled per scan
+    assert (
+        cache.get(keys.page_key(batch_a.pk, before, "vi", "active")) == cached
+    )  # drawn once, filled per scan
 
 
-def test_changing_a_batch_forgets_its_page_in_every_language(
+def test_a_change_to_the_batch_is_served_in_every_language_from_pages_of_its_new_version(
     client, tenant_a, active_stamp, batch_a, business_user_a
 ):
+    before = version_of(tenant_a, batch_a)
     url = url_of(batch_a, active_stamp.serial)
     client.get(url)
     client.cookies["django_language"] = "en"
+    assert "Đồi chè Khuổi Bốc" in client.get(url).content.decode()
+    with tenant_context(tenant_a):
+        batch_a.origin = "Đồi chè Pác Nặm"
+        services.save_batch(batch=batch_a, actor=business_user_a)
+    for language in ("en", "vi"):
+        client.cookies["django_language"] = language
+        assert "Đồi chè Pác Nặm" in client.get(url).content.decode()
+        assert "Đồi chè Pác Nặm" in cache.get(keys.page_key(batch_a.pk, before + 1, language, "active"))
+    assert "Đồi chè Pác Nặm" not in cache.get(keys.page_key(batch_a.pk, before, "vi", "active"))
+
+
+def test_saving_a_batch_loaded_before_a_change_does_not_bring_back_the_old_page(
+    client, tenant_a, active_stamp, batch_a, business_user_a
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from traceability.models import Batch
+
+    before = version_of(tenant_a, batch_a)
+    url = url_of(batch_a, active_stamp.serial)
     client.get(url)
     with tenant_context(tenant_a):
-        services.recall_batch(batch=batch_a, reason="Vượt ngưỡng dư lượng", actor=business_user_a)
-    assert cache.get(keys.page_key(batch_a.pk, "vi", "active")) is None
-    assert cache.get(keys.page_key(batch_a.pk, "en", "active")) is None
+        loaded_before = Batch.objects.get(pk=batch_a.pk)
+        started = datetime(2025, 4, 22, 7, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+        services.add_stage(
+            batch=batch_a, name="Sao chè", place="Xưởng Hồng Thái", started_at=started, actor=None
+        )
+        loaded_before.quantity = 1200
+        loaded_before.save()  # writes every field it holds, but not the page version
+        assert Batch.objects.values_list("page_version", flat=True).get(pk=batch_a.pk) == before + 1
+    assert "Xưởng Hồng Thái" in client.get(url).content.decode()
+
+
+def test_a_page_this_process_has_served_is_not_asked_of_redis_again(client, tenant_a, active_stamp, batch_a):
+    before = version_of(tenant_a, batch_a)
+    url = url_of(batch_a, active_stamp.serial)
+    client.get(url)
+    cache.clear()
+    assert "kiểm tra 2 lần" in client.get(url).content.decode()
+    assert (
+        cache.get(keys.page_key(batch_a.pk, before, "vi", "active")) is None
+    )  # served from memory, not redrawn
 
 
 def test_a_hostile_batch_field_is_escaped_in_the_drawn_details(
@@ -240,8 +294,7 @@ def test_a_hostile_batch_field_is_escaped_in_the_drawn_details(
 ):
     with tenant_context(tenant_a):
         batch_a.origin = "<script>alert(1)</script>"
-        batch_a.save(update_fields=["origin"])
-    keys.forget_batch(batch_a.pk)
+        services.save_batch(batch=batch_a, actor=business_user_a)
     body = client.get(url_of(batch_a, active_stamp.serial)).content.decode()
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
