@@ -173,12 +173,17 @@ class Batch(SearchableMixin, TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.product} — {self.lot}"
 
+    # Written only by their own statements: the page version by traceability.cache's UPDATE, the recall by
+    # recall_batch (update_fields). Saving a batch loaded before either (in this request or another) must
+    # not put the older value back, least of all un-recall it.
+    _written_apart = frozenset({"page_version", "recalled_at", "recall_reason"})
+
     def save(self, *args, update_fields=None, **kwargs):
-        # page_version is written only by traceability.cache's UPDATE: saving a batch loaded before a
-        # change (or before another request's change) must not put an older version back.
         if update_fields is None and not self._state.adding:
             update_fields = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "page_version"
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in self._written_apart
             ]
         super().save(*args, update_fields=update_fields, **kwargs)
 

@@ -278,6 +278,22 @@ def test_saving_a_batch_loaded_before_a_change_does_not_bring_back_the_old_page(
     assert "Xưởng Hồng Thái" in client.get(url).content.decode()
 
 
+def test_saving_a_batch_loaded_before_its_recall_keeps_the_recall(
+    client, tenant_a, active_stamp, batch_a, business_user_a
+):
+    from traceability.models import Batch
+
+    with tenant_context(tenant_a):
+        loaded_before = Batch.objects.get(pk=batch_a.pk)
+        services.recall_batch(batch=batch_a, reason="Vượt ngưỡng dư lượng", actor=business_user_a)
+        loaded_before.origin = "Đồi chè Pác Nặm"
+        loaded_before.save()
+        saved = Batch.objects.get(pk=batch_a.pk)
+    assert saved.recalled_at is not None and saved.recall_reason == "Vượt ngưỡng dư lượng"
+    assert saved.origin == "Đồi chè Pác Nặm"
+    assert 'id="recall-warning"' in client.get(url_of(batch_a, active_stamp.serial)).content.decode()
+
+
 def test_a_page_this_process_has_served_is_not_asked_of_redis_again(client, tenant_a, active_stamp, batch_a):
     before = version_of(tenant_a, batch_a)
     url = url_of(batch_a, active_stamp.serial)
