@@ -11,6 +11,7 @@ series status with slots for what only this scan knows: its serial, its count an
 from __future__ import annotations
 
 import ipaddress
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -121,15 +122,16 @@ def page(scanned: Scanned) -> tuple[str, int]:
     key = keys.page_key(
         scanned.batch_id, scanned.page_version, translation.get_language(), scanned.series_status
     )
-    html = _served_pages.get(key)
-    if html is None:
+    now = time.monotonic()
+    kept_until, html = _served_pages.get(key, (0.0, None))
+    if html is None or kept_until < now:
         html = cache.get(key)
         if html is None:
             html = _draw(scanned)
             cache.set(key, html, keys.VIEW_TTL)
         if len(_served_pages) >= SERVED_PAGES_KEPT:
             _served_pages.clear()  # the busiest pages come back at their next scan
-        _served_pages[key] = html
+        _served_pages[key] = (now + SERVED_PAGE_SECONDS, html)
     filled = (
         html.replace(_SLOTS["serial"], escape(scanned.serial))
         .replace(_SLOTS["count"], str(scanned.count))
@@ -141,9 +143,12 @@ def page(scanned: Scanned) -> tuple[str, int]:
 
 
 # Pages this process has served, by key (a page is about 1.5 KB). Only whole-value reads, writes and
-# clear(): each is atomic between the worker's threads.
+# clear(): each is atomic between the worker's threads. The page version covers the batch, its product,
+# stages and certifications, not the producer's name and address: kept briefly, those still reach every
+# process within the cache's own TTL, as before.
 SERVED_PAGES_KEPT = 4096
-_served_pages: dict[str, str] = {}
+SERVED_PAGE_SECONDS = 60
+_served_pages: dict[str, tuple[float, str]] = {}
 
 
 def _draw(scanned: Scanned) -> str:

@@ -305,6 +305,18 @@ def test_a_page_this_process_has_served_is_not_asked_of_redis_again(client, tena
     )  # served from memory, not redrawn
 
 
+def test_a_page_this_process_has_served_is_asked_of_redis_again_once_its_time_is_up(
+    client, tenant_a, active_stamp, batch_a, monkeypatch
+):
+    before = version_of(tenant_a, batch_a)
+    url = url_of(batch_a, active_stamp.serial)
+    monkeypatch.setattr(public, "SERVED_PAGE_SECONDS", -1)  # a page's time is up as soon as it is kept
+    client.get(url)
+    key = keys.page_key(batch_a.pk, before, "vi", "active")
+    cache.set(key, cache.get(key).replace("Nhà sản xuất", "Cơ sở sản xuất"))  # as another process drew it
+    assert "Cơ sở sản xuất" in client.get(url).content.decode()
+
+
 def test_a_hostile_batch_field_is_escaped_in_the_drawn_details(
     client, tenant_a, active_stamp, batch_a, business_user_a
 ):
