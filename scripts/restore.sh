@@ -23,6 +23,9 @@ if [ "$(psql "$server_url" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$db
 fi
 # --exit-on-error: a partial restore is worse than none.
 pg_restore --exit-on-error --no-password --dbname="$RESTORE_DATABASE_URL" "$src/database.dump"
+# The dump does not carry the search operators' LEAKPROOF marks (tcvn_portal/dbsetup.py).
+PYTHONPATH="$root" "$root/.venv/bin/python" -c 'import sys; from tcvn_portal import dbsetup; dbsetup.let_search_use_indexes(sys.argv[1])' \
+  "$RESTORE_DATABASE_URL"
 mkdir -p "$media"
 tar -C "$media" -xzf "$src/media.tar.gz"
 echo "restored $src into $dbname and $media"

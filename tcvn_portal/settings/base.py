@@ -106,6 +106,10 @@ TEMPLATES = [
 # DATABASE_URL is the application's role: it owns no table and lacks BYPASSRLS, so PostgreSQL's
 # row-level security holds under every query. DATABASE_OWNER_URL owns the tables and runs migrations.
 # With neither set the portal runs on an embedded SQLite file (the demo and a small office).
+# A search matches a typo down to this word similarity (core.search). Set when a connection starts, so
+# the trigram index answers the match with no extra round trip.
+WORD_SIMILARITY = 0.5
+POSTGRES_OPTIONS = {"options": f"-c pg_trgm.word_similarity_threshold={WORD_SIMILARITY}"}
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(
@@ -115,6 +119,8 @@ if os.environ.get("DATABASE_URL"):
             os.environ.get("DATABASE_OWNER_URL", os.environ["DATABASE_URL"]), conn_max_age=0
         ),
     }
+    for _alias in DATABASES.values():
+        _alias["OPTIONS"] = {**_alias.get("OPTIONS", {}), **POSTGRES_OPTIONS}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _sqlite = {

@@ -17,6 +17,7 @@ DATABASES = {
 }
 for _alias in DATABASES.values():
     _alias["TEST"] = {"NAME": TEST_DATABASE_NAME}
+    _alias["OPTIONS"] = dict(POSTGRES_OPTIONS)  # noqa: F405
 TCVN_PG_ADMIN_URL = _pg
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")

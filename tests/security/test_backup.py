@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from tcvn_portal import dbsetup
 from tcvn_portal.attachments.services import attach_file
@@ -45,6 +46,23 @@ def table_contents(database: str) -> dict[str, list]:
                 cur.execute(f'SELECT * FROM "{table}" ORDER BY 1')  # noqa: S608 - names from the catalog
                 contents[table] = [tuple(map(str, row)) for row in cur.fetchall()]
             return contents
+    finally:
+        conn.close()
+
+
+MARKED = {"textlike": (True, 1), "word_similarity_commutator_op": (True, 100)}
+
+
+def search_marks(database: str) -> dict[str, tuple]:
+    """LEAKPROOF and COST of the search's operator functions (tcvn_portal.dbsetup)."""
+    conn = dbsetup._connect(admin_url(database), database)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT proname, proleakproof, procost FROM pg_proc "
+                "WHERE proname IN ('textlike', 'word_similarity_commutator_op')"
+            )
+            return {name: (leakproof, cost) for name, leakproof, cost in cur.fetchall()}
     finally:
         conn.close()
 
@@ -122,6 +140,11 @@ def test_backup_restores_into_a_fresh_database_with_every_row_and_file(
 
     assert table_contents(fresh_database) == original_rows
     assert files_under(restored_media) == original_files
+    # The dump does not carry them; without them every search reads the whole province under RLS.
+    assert search_marks(fresh_database) == {
+        "textlike": (True, 1),
+        "word_similarity_commutator_op": (True, 100),
+    }
 
 
 def test_restore_refuses_a_backup_whose_checksum_does_not_match(tmp_path, fresh_database):
@@ -141,3 +164,20 @@ def test_restore_refuses_a_backup_whose_checksum_does_not_match(tmp_path, fresh_
     )
     assert result.returncode != 0
     assert not (tmp_path / "m").exists()
+
+
+def test_bootstrap_marks_the_search_operators_of_a_database_made_before(settings, fresh_database):
+    conn = dbsetup._connect(settings.TCVN_PG_ADMIN_URL)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{fresh_database}" TEMPLATE template0')
+    finally:
+        conn.close()
+    assert not search_marks(fresh_database).get("textlike", (False,))[0]
+
+    call_command("bootstrap_postgres", admin_url=settings.TCVN_PG_ADMIN_URL, database=fresh_database)
+
+    assert search_marks(fresh_database) == {
+        "textlike": (True, 1),
+        "word_similarity_commutator_op": (True, 100),
+    }
