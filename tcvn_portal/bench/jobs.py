@@ -8,6 +8,7 @@ import random
 import resource
 import sys
 import time
+from urllib.parse import urlencode
 
 import django
 
@@ -20,7 +21,7 @@ def targets(tenant_id: int, *, samples: int = 2000) -> dict:
     """URLs for the load generator: list pages, API lists, stamps to scan and certificates to check."""
     from django.urls import reverse
 
-    from metrology.models import Verification
+    from metrology.models import Instrument, Verification
     from tcvn_portal.tenancy.context import tenant_context
     from tcvn_portal.tenancy.models import Tenant
     from traceability.models import Stamp
@@ -47,8 +48,16 @@ def targets(tenant_id: int, *, samples: int = 2000) -> dict:
             Verification.objects.exclude(check_code="").order_by("-pk").values_list("check_code", flat=True)
         )
         checks = [f"/metrology/check/{code}/" for code in codes[:samples]]
+        # An official looking an instrument up by the serial on its plate.
+        serial = Instrument.objects.order_by("pk").values_list("serial", flat=True)[
+            Instrument.objects.count() // 2
+        ]
+    instruments = reverse("metrology:instrument_list")
     return {
-        "pages": {name: reverse(name) for name in paths.LIST_PAGES},
+        "pages": {
+            **{name: reverse(name) for name in paths.LIST_PAGES},
+            "metrology:instrument_list?q=<serial>": f"{instruments}?{urlencode({'q': serial})}",
+        },
         "api": {path: path for path in paths.API_LISTS},
         "scans": scans,
         "checks": checks,

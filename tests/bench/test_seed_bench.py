@@ -104,3 +104,15 @@ def test_bench_targets_draw_enough_stamps_of_the_province_and_each_scans(client)
     targets = jobs.targets(tenant.pk, samples=50)
     assert len(set(targets["scans"])) == 50
     assert all(client.get(path).status_code == 200 for path in targets["scans"][:10])
+
+
+def test_bench_serial_search_finds_one_instrument_of_the_province(client):
+    from tcvn_portal.bench import jobs
+
+    call_command("seed_bench", "--scale", "0.001", "--provinces", "2", "--no-analyze")
+    tenant = Tenant.objects.order_by("pk").first()
+    search = jobs.targets(tenant.pk, samples=5)["pages"]["metrology:instrument_list?q=<serial>"]
+    client.cookies["sessionid"] = jobs.session(tenant.pk)["cookie"].split("=", 1)[1]
+    page = client.get(search)
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count == 1
