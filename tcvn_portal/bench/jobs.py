@@ -18,7 +18,8 @@ def _peak_mib() -> float:
 
 
 def targets(tenant_id: int, *, samples: int = 2000) -> dict:
-    """URLs for the load generator: list pages, API lists, stamps to scan and certificates to check."""
+    """URLs for the load generator: list pages, API lists, a search, stamps to scan and certificates to
+    check."""
     from django.urls import reverse
 
     from metrology.models import Instrument, Verification
@@ -54,10 +55,8 @@ def targets(tenant_id: int, *, samples: int = 2000) -> dict:
         ]
     instruments = reverse("metrology:instrument_list")
     return {
-        "pages": {
-            **{name: reverse(name) for name in paths.LIST_PAGES},
-            "metrology:instrument_list?q=<serial>": f"{instruments}?{urlencode({'q': serial})}",
-        },
+        "pages": {name: reverse(name) for name in paths.LIST_PAGES},
+        "searches": {"metrology:instrument_list?q=<serial>": f"{instruments}?{urlencode({'q': serial})}"},
         "api": {path: path for path in paths.API_LISTS},
         "scans": scans,
         "checks": checks,

@@ -103,13 +103,24 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------------
-# DATABASE_URL is the application's role: it owns no table and lacks BYPASSRLS, so PostgreSQL's
-# row-level security holds under every query. DATABASE_OWNER_URL owns the tables and runs migrations.
-# With neither set the portal runs on an embedded SQLite file (the demo and a small office).
 # A search matches a typo down to this word similarity (core.search). Set when a connection starts, so
 # the trigram index answers the match with no extra round trip.
 WORD_SIMILARITY = 0.5
-POSTGRES_OPTIONS = {"options": f"-c pg_trgm.word_similarity_threshold={WORD_SIMILARITY}"}
+POSTGRES_STARTUP = f"-c pg_trgm.word_similarity_threshold={WORD_SIMILARITY}"
+
+
+def with_startup_options(alias: dict) -> dict:
+    """The alias with POSTGRES_STARTUP added to any startup options its URL already gave."""
+    given = alias.get("OPTIONS", {}).get("options", "")
+    return {
+        **alias,
+        "OPTIONS": {**alias.get("OPTIONS", {}), "options": f"{given} {POSTGRES_STARTUP}".strip()},
+    }
+
+
+# DATABASE_URL is the application's role: it owns no table and lacks BYPASSRLS, so PostgreSQL's
+# row-level security holds under every query. DATABASE_OWNER_URL owns the tables and runs migrations.
+# With neither set the portal runs on an embedded SQLite file (the demo and a small office).
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(
@@ -119,8 +130,7 @@ if os.environ.get("DATABASE_URL"):
             os.environ.get("DATABASE_OWNER_URL", os.environ["DATABASE_URL"]), conn_max_age=0
         ),
     }
-    for _alias in DATABASES.values():
-        _alias["OPTIONS"] = {**_alias.get("OPTIONS", {}), **POSTGRES_OPTIONS}
+    DATABASES = {name: with_startup_options(alias) for name, alias in DATABASES.items()}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _sqlite = {

@@ -15,9 +15,9 @@ DATABASES = {
     "default": dj_database_url.parse(f"postgres://tcvn_app:tcvn_app@{_host_part}/{TEST_DATABASE_NAME}"),  # noqa: F405
     "owner": dj_database_url.parse(f"postgres://tcvn_owner:tcvn_owner@{_host_part}/{TEST_DATABASE_NAME}"),  # noqa: F405
 }
+DATABASES = {name: with_startup_options(alias) for name, alias in DATABASES.items()}  # noqa: F405
 for _alias in DATABASES.values():
     _alias["TEST"] = {"NAME": TEST_DATABASE_NAME}
-    _alias["OPTIONS"] = dict(POSTGRES_OPTIONS)  # noqa: F405
 TCVN_PG_ADMIN_URL = _pg
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -111,7 +111,7 @@ def test_bench_serial_search_finds_one_instrument_of_the_province(client):
 
     call_command("seed_bench", "--scale", "0.001", "--provinces", "2", "--no-analyze")
     tenant = Tenant.objects.order_by("pk").first()
-    search = jobs.targets(tenant.pk, samples=5)["pages"]["metrology:instrument_list?q=<serial>"]
+    search = jobs.targets(tenant.pk, samples=5)["searches"]["metrology:instrument_list?q=<serial>"]
     client.cookies["sessionid"] = jobs.session(tenant.pk)["cookie"].split("=", 1)[1]
     page = client.get(search)
     assert page.status_code == 200
