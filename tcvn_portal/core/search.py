@@ -22,6 +22,9 @@ from django.db.models import Q, QuerySet
 
 from .text import fold
 
+# Up to this many rows containing the text are looked up once and then read by key.
+FEW_MATCHES = 500
+
 
 def search_queryset(queryset: QuerySet, query: str) -> QuerySet:
     folded = fold(query)
@@ -31,8 +34,13 @@ def search_queryset(queryset: QuerySet, query: str) -> QuerySet:
 
     if connections[queryset.db].vendor == "postgresql":
         literal = queryset.filter(search_text__contains=folded)
-        if literal.exists():
+        found = list(literal.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+        if len(found) > FEW_MATCHES:
             return literal
+        if found:
+            # A serial, a tax code, a name: the count and the page then read these rows by key, not
+            # the trigram index twice more (about 16 ms each for a serial at Cần Thơ).
+            return queryset.filter(pk__in=found)
         return (
             queryset.filter(search_text__trigram_word_similar=folded)
             .annotate(search_rank=TrigramWordSimilarity(folded, "search_text"))
