@@ -75,22 +75,22 @@ def files_under(root: Path) -> dict[str, str]:
     }
 
 
+def on_the_server(statement: str) -> None:
+    """One statement as the superuser, outside any database's transaction (CREATE or DROP DATABASE)."""
+    conn = dbsetup._connect(settings.TCVN_PG_ADMIN_URL)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement)
+    finally:
+        conn.close()
+
+
 @pytest.fixture
 def fresh_database():
     name = f"{settings.TEST_DATABASE_NAME}_restored"
-    conn = dbsetup._connect(settings.TCVN_PG_ADMIN_URL)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        conn.close()
+    on_the_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     yield name
-    conn = dbsetup._connect(settings.TCVN_PG_ADMIN_URL)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        conn.close()
+    on_the_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_backup_restores_into_a_fresh_database_with_every_row_and_file(
@@ -141,10 +141,7 @@ def test_backup_restores_into_a_fresh_database_with_every_row_and_file(
     assert table_contents(fresh_database) == original_rows
     assert files_under(restored_media) == original_files
     # The dump does not carry them; without them every search reads the whole province under RLS.
-    assert search_marks(fresh_database) == {
-        "textlike": (True, 1),
-        "word_similarity_commutator_op": (True, 100),
-    }
+    assert search_marks(fresh_database) == MARKED
 
 
 def test_restore_refuses_a_backup_whose_checksum_does_not_match(tmp_path, fresh_database):
@@ -167,17 +164,9 @@ def test_restore_refuses_a_backup_whose_checksum_does_not_match(tmp_path, fresh_
 
 
 def test_bootstrap_marks_the_search_operators_of_a_database_made_before(settings, fresh_database):
-    conn = dbsetup._connect(settings.TCVN_PG_ADMIN_URL)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{fresh_database}" TEMPLATE template0')
-    finally:
-        conn.close()
+    on_the_server(f'CREATE DATABASE "{fresh_database}" TEMPLATE template0')
     assert not search_marks(fresh_database).get("textlike", (False,))[0]
 
     call_command("bootstrap_postgres", admin_url=settings.TCVN_PG_ADMIN_URL, database=fresh_database)
 
-    assert search_marks(fresh_database) == {
-        "textlike": (True, 1),
-        "word_similarity_commutator_op": (True, 100),
-    }
+    assert search_marks(fresh_database) == MARKED
