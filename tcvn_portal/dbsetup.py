@@ -56,23 +56,26 @@ def ensure_roles(admin_url: str, *, owner_password: str = OWNER_ROLE, app_passwo
 
 
 def create_database(admin_url: str, name: str, *, recreate: bool = False) -> bool:
-    """Creates `name` owned by the owner role; returns False if it already existed and was kept."""
+    """Creates `name` owned by the owner role; returns False if it already existed and was kept. Either
+    way the search's operators are marked (a database kept may have been made before the marks)."""
     conn = _connect(admin_url)
     try:
         with conn.cursor() as cur:
             if recreate:
                 cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cur.fetchone():
-                return False
-            cur.execute(
-                sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0").format(
-                    sql.Identifier(name), sql.Identifier(OWNER_ROLE)
+            kept = cur.fetchone() is not None
+            if not kept:
+                cur.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'UTF8' TEMPLATE template0").format(
+                        sql.Identifier(name), sql.Identifier(OWNER_ROLE)
+                    )
                 )
-            )
     finally:
         conn.close()
     let_search_use_indexes(admin_url, name)
+    if kept:
+        return False
     conn = _connect(admin_url, name)
     try:
         with conn.cursor() as cur:

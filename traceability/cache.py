@@ -30,22 +30,26 @@ def page_key(batch_id: int, version: int, language: str, series_status: str) -> 
     return f"trace:page:{batch_id}:{version}:{language}:{series_status}"
 
 
-def forget_batches(batch_ids) -> None:
-    """A change to what these batches' scan pages show: under the active tenant, in the change's
+def batch_pages_changed(batch_ids) -> None:
+    """A change to what these batches' scan pages show: call it under the active tenant, in the change's
     transaction."""
     from .models import Batch
 
-    Batch.objects.filter(pk__in=list(batch_ids)).update(page_version=F("page_version") + 1)
+    _raise_page_versions(Batch.objects.filter(pk__in=list(batch_ids)))
 
 
-def forget_batch(batch_id: int) -> None:
-    forget_batches([batch_id])
+def batch_page_changed(batch_id: int) -> None:
+    batch_pages_changed([batch_id])
 
 
-def forget_product(product) -> None:
+def product_pages_changed(product) -> None:
     from .models import Batch
 
-    Batch.objects.filter(product=product).update(page_version=F("page_version") + 1)
+    _raise_page_versions(Batch.objects.filter(product=product))
+
+
+def _raise_page_versions(batches) -> None:
+    batches.update(page_version=F("page_version") + 1)
 
 
 def progress_key(series_id: int) -> str:

@@ -155,9 +155,9 @@ class Batch(SearchableMixin, TenantOwnedModel):
     recall_reason = models.TextField(_("reason for recall"), blank=True, editable=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Raised with every change to what its scan page shows (traceability.cache.forget_batch), in the same
-    # transaction. The scan reads it with the stamp, and the cached page is keyed by it: a page drawn
-    # before a change is never served after it, whatever a cache or a racing scan still holds.
+    # Raised with every change to what its scan page shows (traceability.cache.batch_page_changed), in
+    # the same transaction. The scan reads it with the stamp, and the cached page is keyed by it: a page
+    # drawn before a change is never served after it, whatever a cache or a racing scan still holds.
     page_version = models.PositiveIntegerField(default=0, editable=False)
 
     search_fields = ("lot", "origin")

@@ -112,6 +112,15 @@ _SLOTS = {"serial": "\x1fserial\x1f", "count": "\x1fcount\x1f", "first": "\x1ffi
 SCAN_TEMPLATE = "traceability/scan.html"
 
 
+# Pages this process has served, by key (a page is about 1.5 KB). Only whole-value reads, writes and
+# clear(): each is atomic between the worker's threads. The page version covers the batch, its product,
+# stages and certifications, not the producer's name and address: kept briefly, those still reach every
+# process within the cache's own TTL, as before.
+SERVED_PAGES_KEPT = 4096
+SERVED_PAGE_SECONDS = 60
+_served_pages: dict[str, tuple[float, str]] = {}
+
+
 def page(scanned: Scanned) -> tuple[str, int]:
     """The scan page in the active language and its HTTP status (410 for a withdrawn series).
 
@@ -140,15 +149,6 @@ def page(scanned: Scanned) -> tuple[str, int]:
         )
     )
     return filled, 410 if scanned.series_status == StampSeries.Status.WITHDRAWN else 200
-
-
-# Pages this process has served, by key (a page is about 1.5 KB). Only whole-value reads, writes and
-# clear(): each is atomic between the worker's threads. The page version covers the batch, its product,
-# stages and certifications, not the producer's name and address: kept briefly, those still reach every
-# process within the cache's own TTL, as before.
-SERVED_PAGES_KEPT = 4096
-SERVED_PAGE_SECONDS = 60
-_served_pages: dict[str, tuple[float, str]] = {}
 
 
 def _draw(scanned: Scanned) -> str:

@@ -46,7 +46,7 @@ def save_product(*, product: Product, actor) -> Product:
         raise ValidationError({"gtin": error.messages}) from error
     product.full_clean(exclude=["tenant"])
     product.save()
-    scan_cache.forget_product(product)
+    scan_cache.product_pages_changed(product)
     return product
 
 
@@ -54,7 +54,7 @@ def add_certification(*, product: Product, actor, **fields) -> Certification:
     certification = Certification(product=product, **fields)
     certification.full_clean(exclude=["tenant"])
     certification.save()
-    scan_cache.forget_product(product)
+    scan_cache.product_pages_changed(product)
     return certification
 
 
@@ -150,7 +150,7 @@ def save_batch(*, batch: Batch, actor) -> Batch:
     if batch.recalled_at is not None:
         raise ValidationError(_("A recalled batch cannot be changed."))
     batch.save()
-    scan_cache.forget_batch(batch.pk)
+    scan_cache.batch_page_changed(batch.pk)
     return batch
 
 
@@ -171,7 +171,7 @@ def add_stage(
     if ended_at and ended_at < started_at:
         raise ValidationError({"ended_at": _("A stage cannot end before it starts.")})
     stage.save()
-    scan_cache.forget_batch(batch.pk)
+    scan_cache.batch_page_changed(batch.pk)
     return stage
 
 
@@ -189,7 +189,7 @@ def recall_batch(*, batch: Batch, reason: str, actor) -> Batch:
         batch=batch, bizstep="recalling", disposition="recalled", event_time=now, note=batch.recall_reason
     )
     # In this transaction: from its commit on, every scan asks for the page of the new version.
-    scan_cache.forget_batch(batch.pk)
+    scan_cache.batch_page_changed(batch.pk)
     return batch
 
 

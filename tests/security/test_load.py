@@ -163,7 +163,7 @@ def test_scan_page_holds_200_clients_and_officials_20_with_no_error_and_no_lost_
     assert stamps, "the demo issued no active stamp: nothing to scan"
     # An earlier run's cached batch (same id and version, other rows) would show another product.
     with tenant_context(tenant_a):
-        keys.forget_batches({s.series.batch_id for s in stamps})
+        keys.batch_pages_changed({s.series.batch_id for s in stamps})
     # Each scan page must say "genuine" and name its own stamp.
     scan_targets = [
         (

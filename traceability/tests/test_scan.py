@@ -204,9 +204,8 @@ def test_the_page_is_drawn_once_per_language_and_served_in_the_visitors(
     vietnamese = client.get(url).content.decode()
     assert "Nhà sản xuất" in vietnamese and "Producer" not in vietnamese
     assert "Nhà sản xuất" in cache.get(keys.page_key(batch_a.pk, before, "vi", "active"))
-    assert (
-        cache.get(keys.page_key(batch_a.pk, before, "en", "active")) is None
-    )  # drawn when an English visitor comes
+    # Drawn when an English visitor comes.
+    assert cache.get(keys.page_key(batch_a.pk, before, "en", "active")) is None
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Producer" in english and "Nhà sản xuất" not in english
@@ -232,9 +231,8 @@ def test_each_scan_fills_its_own_serial_count_and_time_into_the_cached_page(
         first = Stamp.objects.get(pk=other.pk).first_scanned_at
     # Shown in Vietnam's time, as the template's date filter did.
     assert timezone.localtime(first).strftime("%d/%m/%Y %H:%M") in body
-    assert (
-        cache.get(keys.page_key(batch_a.pk, before, "vi", "active")) == cached
-    )  # drawn once, filled per scan
+    # Drawn once, filled per scan.
+    assert cache.get(keys.page_key(batch_a.pk, before, "vi", "active")) == cached
 
 
 def test_a_change_to_the_batch_is_served_in_every_language_from_pages_of_its_new_version(
@@ -300,9 +298,8 @@ def test_a_page_this_process_has_served_is_not_asked_of_redis_again(client, tena
     client.get(url)
     cache.clear()
     assert "kiểm tra 2 lần" in client.get(url).content.decode()
-    assert (
-        cache.get(keys.page_key(batch_a.pk, before, "vi", "active")) is None
-    )  # served from memory, not redrawn
+    # Served from memory, not redrawn.
+    assert cache.get(keys.page_key(batch_a.pk, before, "vi", "active")) is None
 
 
 def test_a_page_this_process_has_served_is_asked_of_redis_again_once_its_time_is_up(

@@ -15,6 +15,4 @@ class Command(BaseCommand):
     def handle(self, *args, admin_url, database, owner_password, app_password, **options):
         dbsetup.ensure_roles(admin_url, owner_password=owner_password, app_password=app_password)
         created = dbsetup.create_database(admin_url, database)
-        if not created:  # a database made before the search's operators were marked
-            dbsetup.let_search_use_indexes(admin_url, database)
         self.stdout.write(f"database {database}: {'created' if created else 'already there'}")
