@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tcvn_portal.tenancy.context import tenant_context
+from tcvn_portal.tenancy.management.demo import demo_business
 from tcvn_portal.tenancy.models import Membership, Organization
 from tcvn_portal.tenancy.roles import Role
 
@@ -125,9 +126,7 @@ def seed(tenant) -> None:
                 scoring_deadline=today + timedelta(days=60),
                 actor=None,
             )
-        business = Organization.objects.filter(
-            kind=Organization.Kind.BUSINESS, archived_at__isnull=True
-        ).first()
+        business = demo_business()
         if business is None or AwardApplication.objects.filter(round=award_round, business=business).exists():
             return
         if not award_round.opens_on <= today <= award_round.submission_deadline:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from tcvn_portal.tenancy.context import tenant_context
-from tcvn_portal.tenancy.models import Organization
+from tcvn_portal.tenancy.management.demo import demo_business
 
 from . import services
 from .gs1 import gtin_check_digit
@@ -44,9 +44,7 @@ def seed(tenant, *, actor=None) -> None:
     """One demo product with an active series of 20 stamps for the tenant's first business."""
     seed_catalogs(tenant)
     with tenant_context(tenant):
-        business = Organization.objects.filter(
-            kind=Organization.Kind.BUSINESS, archived_at__isnull=True
-        ).first()
+        business = demo_business()
         if business is None:
             return
         if not business.address:

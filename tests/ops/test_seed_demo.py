@@ -116,3 +116,19 @@ def test_demo_user_in_two_provinces_logs_in_and_sees_the_switcher(client, settin
     assert dashboard.status_code == 200
     content = dashboard.content.decode()
     assert "Lào Cai" in content and "Tuyên Quang" in content
+
+
+@pytest.mark.parametrize("login", ["doanhnghiep.tq", "doanhnghiep.lc"])
+def test_demo_business_login_sees_the_product_and_award_application_seeded_for_its_company(
+    client, settings, login
+):
+    settings.TCVN_REQUIRE_MFA_FOR_OFFICIALS = False
+    _seed()
+    email = f"{login}@demo.tcvn.local"
+    company = next(m.organization for m in _memberships() if m.user.email == email)
+    assert client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD}).status_code == 302
+
+    batches = client.get(reverse("traceability:batch_list")).content.decode()
+    assert "DEMO-01" in batches and "Chè Shan Tuyết đặc sản" in batches
+    applications = client.get(reverse("iso_qms:application_list")).content.decode()
+    assert company.name in applications

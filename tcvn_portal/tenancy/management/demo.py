@@ -203,6 +203,19 @@ def domain_demo_modules() -> list[ModuleType]:
     return modules
 
 
+def demo_business() -> Organization | None:
+    """The active tenant's business that a demo login belongs to, else its first business.
+
+    What the domains seed for "a business" (a product with stamps, an award application) must be what the
+    printed business login sees, not whichever business sorts first by name.
+    """
+    businesses = Organization.objects.filter(kind=Organization.Kind.BUSINESS, archived_at__isnull=True)
+    with_login = businesses.filter(
+        memberships__role=Role.BUSINESS, memberships__status=Membership.Status.ACTIVE
+    )
+    return with_login.order_by("pk").first() or businesses.order_by("pk").first()
+
+
 def tenant_code(name: str) -> str:
     return slugify(fold(name))
 
