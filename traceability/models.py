@@ -136,6 +136,7 @@ class ApplicationItem(TenantOwnedModel):
 
 
 class Batch(SearchableMixin, TenantOwnedModel):
+    tenant = tenant_key(db_index=False)  # its indexes lead with tenant_id
     product = models.ForeignKey(
         Product, on_delete=models.PROTECT, related_name="batches", verbose_name=_("product")
     )
@@ -168,6 +169,15 @@ class Batch(SearchableMixin, TenantOwnedModel):
         verbose_name_plural = _("batches")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "product", "lot"], name="trace_batch_unique_lot")
+        ]
+        indexes = [
+            # The list's order, partial as the list is: a page is read in its order, not sorted out of the
+            # province's batches, and the count is an index-only scan.
+            models.Index(
+                fields=["tenant", "-production_date", "-id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="trace_batch_list_idx",
+            ),
         ]
 
     def __str__(self) -> str:

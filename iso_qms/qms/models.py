@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tcvn_portal.tenancy.models import Organization, SearchableMixin, TenantOwnedModel
+from tcvn_portal.tenancy.models import Organization, SearchableMixin, TenantOwnedModel, tenant_key
 
 __all__ = [
     "AgencyProfile",
@@ -42,6 +42,7 @@ class QmsStatus(models.TextChoices):
 
 
 class AgencyProfile(SearchableMixin, TenantOwnedModel):
+    tenant = tenant_key(db_index=False)  # its indexes lead with tenant_id
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -75,6 +76,15 @@ class AgencyProfile(SearchableMixin, TenantOwnedModel):
         verbose_name_plural = _("agency QMS profiles")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "organization"], name="iso_agencyprofile_unique_org"),
+        ]
+        indexes = [
+            # The list's order, partial as the list is: a page is read in its order, not sorted out of the
+            # province's agencies, and the count is an index-only scan.
+            models.Index(
+                fields=["tenant", "level", "name", "id"],
+                condition=models.Q(archived_at__isnull=True),
+                name="iso_agency_list_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,8 @@ from traceability.models import Stamp
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "owner"])
 
 PAGE_MAX_QUERIES = 25
-MAX_PAGE_ROWS = 200  # the API's largest page
+# The API's default page: a sort fed more rows than the page it returns has sorted the province's rows.
+MAX_PAGE_ROWS = 50
 # Below this many rows in the sample a table is not judged (see paths.big_tables).
 MIN_ROWS = 1000
 
@@ -82,7 +83,8 @@ def test_list_pages_find_their_page_without_sorting_the_province(manager):
             assert client.get(target).status_code == 200, target
         with tenant_context(tenant):
             for sql in _selects(captured):
-                sorted_rows[f"{target}: {sql[:200]}"] = paths.rows_sorted(paths.explain_analyze(sql))
+                if any(f'"{table}"' in sql for table in paths.BIG_TABLES):  # not a filter's communes
+                    sorted_rows[f"{target}: {sql[:200]}"] = paths.rows_sorted(paths.explain_analyze(sql))
     assert len(sorted_rows) >= len(paths.LIST_PAGES) + len(paths.API_LISTS)
     too_many = {statement: n for statement, n in sorted_rows.items() if n > MAX_PAGE_ROWS}
     assert not too_many, too_many
@@ -173,6 +175,8 @@ def test_rows_sorted_counts_what_a_sort_is_fed():
 LEAN_TABLES = [
     "metrology_instrument",
     "inspections_inspection",
+    "iso_qms_agencyprofile",
+    "traceability_batch",
     "traceability_stamp",
     "traceability_scanevent",
 ]
