@@ -126,7 +126,8 @@ def test_demo_business_login_sees_the_product_and_award_application_seeded_for_i
     _seed()
     email = f"{login}@demo.tcvn.local"
     company = next(m.organization for m in _memberships() if m.user.email == email)
-    assert client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD}).status_code == 302
+    login_response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+    assert login_response.status_code == 302
 
     batches = client.get(reverse("traceability:batch_list")).content.decode()
     assert "DEMO-01" in batches and "Chè Shan Tuyết đặc sản" in batches
