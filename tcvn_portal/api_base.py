@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+
+from .api_rows import rows_of
 
 
 class TenantModelViewSet(
@@ -24,6 +27,14 @@ class TenantModelViewSet(
     read_permission: str | tuple[str, ...] | None = None
     write_permission: str | tuple[str, ...] | None = None
     action_permissions: dict[str, str] = {}
+
+    def list(self, request, *args, **kwargs):
+        # ListModelMixin.list with the page's rows drawn by rows_of (the same JSON, less Python).
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            return self.get_paginated_response(rows_of(self.get_serializer(page, many=True)))
+        return Response(rows_of(self.get_serializer(list(queryset), many=True)))
 
     @property
     def request_membership(self):

@@ -1,0 +1,73 @@
+"""API list pages drawn by tcvn_portal.api_rows: the same JSON as DRF's own serializers, on every list."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from metrology.api.serializers import InstrumentSerializer
+from tcvn_portal import api_base, api_rows
+from tcvn_portal.tenancy.context import tenant_context
+from tcvn_portal.tenancy.roles import Role
+from tests.security.conftest import seed_every_app
+
+pytestmark = pytest.mark.django_db
+
+
+def api_list_paths() -> list[str]:
+    """The path of every API list endpoint (router names ending in "-list", no format suffix)."""
+    found = []
+
+    def walk(resolver, prefix):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and (entry.name or "").endswith("-list"):
+                route = prefix + str(entry.pattern)
+                if route.startswith("api/v1/") and "(?P<" not in route:
+                    found.append("/" + re.sub(r"[\^$]", "", route))
+
+    walk(get_resolver(), "")
+    return sorted(set(found))
+
+
+def test_every_api_list_gives_the_json_drf_gives(
+    tenant_a, member_factory, organization_factory, client_for, monkeypatch
+):
+    seed_every_app(tenant_a)
+    with tenant_context(tenant_a):
+        own = organization_factory(tenant_a, name="Công ty Đối Chiếu")
+    users = [
+        member_factory(tenant_a, Role.MANAGER),
+        member_factory(tenant_a, Role.INSPECTOR),
+        member_factory(tenant_a, Role.BUSINESS, organization=own),
+    ]
+    paths = api_list_paths()
+    assert len(paths) >= 20, paths
+    compared = rows = 0
+    for user in users:
+        client = client_for(user)
+        for path in paths:
+            drawn = client.get(path, {"page_size": 200})
+            with monkeypatch.context() as patched:
+                patched.setattr(api_base, "rows_of", lambda serializer: serializer.data)
+                by_drf = client.get(path, {"page_size": 200})
+            assert drawn.status_code == by_drf.status_code, path
+            assert drawn.content == by_drf.content, path
+            if drawn.status_code == 200:
+                compared += 1
+                rows += len(drawn.json()["results"])
+    # Not a comparison of empty pages: the demo data fills most lists.
+    assert compared >= len(paths) and rows >= 100, (compared, rows)
+
+
+def test_plain_columns_and_keys_are_read_directly_and_the_rest_through_drf():
+    serializer = InstrumentSerializer(many=True, instance=[])
+    readers = {
+        field.field_name: api_rows._reader(serializer.child, field)
+        for field in serializer.child._readable_fields
+    }
+    direct = {name for name, read in readers.items() if read.__name__ == "<lambda>"}
+    # Every field of the instrument is a column or a key shown as its id.
+    assert {"serial", "owner", "instrument_type", "valid_until", "created_at", "status"} <= direct
+    assert "id" in direct and len(direct) == len(readers)
