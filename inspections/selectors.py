@@ -68,9 +68,14 @@ def decisions() -> QuerySet[InspectionDecision]:
 
 
 def decisions_for_user(user) -> QuerySet[InspectionDecision]:
-    """Decisions whose team includes the user (as lead or member)."""
-    member_of = TeamMember.objects.filter(user=user).values("decision_id")
-    return decisions().filter(Q(team_lead=user) | Q(pk__in=member_of))
+    """Decisions whose team includes the user (as lead or member).
+
+    Their keys are found first, from the user's own rows (one small query, run now): asked in one statement,
+    "lead or member" read every decision of the province, and planning it with its counts cost more than
+    running it, for the many officials on no team at all, who now cost no second query."""
+    led = InspectionDecision.objects.filter(team_lead=user).values_list("pk", flat=True)
+    member_of = TeamMember.objects.filter(user=user).values_list("decision_id", flat=True)
+    return decisions().filter(pk__in=list(led.union(member_of)))
 
 
 def is_on_team(user, decision: InspectionDecision) -> bool:

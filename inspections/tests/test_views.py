@@ -611,3 +611,24 @@ def test_only_the_team_may_add_photos(world, make_inspection, member_factory, cl
     stranger = client_for(member_factory(world.tenant, Role.INSPECTOR))
     assert 'id="photo-input"' not in stranger.get(detail).content.decode()
     assert 'id="photo-input"' in client_for(world.lead).get(detail).content.decode()
+
+
+def test_inspection_list_shows_my_decisions_to_their_lead_and_members_only(world, client_for):
+    url = reverse("inspections:inspection_list")
+    for user in (world.lead, world.inspector):
+        page = client_for(user).get(url).content.decode()
+        assert 'id="my-decisions"' in page and "15/QĐ-TĐC" in page
+    assert 'id="my-decisions"' not in client_for(world.manager).get(url).content.decode()
+
+
+def test_an_official_on_no_team_costs_one_small_query_for_my_decisions(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from inspections import selectors
+
+    with tenant_context(world.tenant), CaptureQueriesContext(connection) as captured:
+        assert list(selectors.decisions_for_user(world.manager)[:5]) == []
+    (query,) = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # The user's own keys only: no decision is read, nothing is counted.
+    assert "UNION" in query and "COUNT" not in query.upper()
