@@ -3,32 +3,26 @@
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from metrology.api.serializers import InstrumentSerializer
 from tcvn_portal import api_base, api_rows
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.roles import Role
 from tests.security.conftest import seed_every_app
+from tests.urls import routes
 
 pytestmark = pytest.mark.django_db
 
 
 def api_list_paths() -> list[str]:
     """The path of every API list endpoint (router names ending in "-list", no format suffix)."""
-    found = []
-
-    def walk(resolver, prefix):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern) and (entry.name or "").endswith("-list"):
-                route = prefix + str(entry.pattern)
-                if route.startswith("api/v1/") and "(?P<" not in route:
-                    found.append("/" + re.sub(r"[\^$]", "", route))
-
-    walk(get_resolver(), "")
-    return sorted(set(found))
+    return sorted(
+        {
+            "/" + re.sub(r"[\^$]", "", route)
+            for route, pattern in routes()
+            if (pattern.name or "").endswith("-list") and route.startswith("api/v1/") and "(?P<" not in route
+        }
+    )
 
 
 def test_every_api_list_gives_the_json_drf_gives(

@@ -15,12 +15,12 @@ import re
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tcvn_portal import dbsetup
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.models import Commune, Organization
 from tcvn_portal.tenancy.roles import Role
+from tests.urls import routes
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +32,12 @@ SKIPPED_PREFIXES = ("admin/", "accounts/", "api/schema", "api/docs", "api/redoc"
 def int_patterns():
     """(route, kwargs names) for every pattern whose captured arguments include an integer."""
     found = []
-
-    def walk(resolver, prefix):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern):
-                route = prefix + str(entry.pattern)
-                if route.startswith(SKIPPED_PREFIXES) or route.startswith(f"^{settings.ADMIN_URL}"):
-                    continue
-                names = re.findall(r"<int:(\w+)>|\(\?P<(\w+)>\[0-9\]\+\)|\(\?P<(\w+)>\\d\+\)", route)
-                if names:
-                    found.append((route, [next(n for n in group if n) for group in names]))
-
-    walk(get_resolver(), "")
+    for route, _pattern in routes():
+        if route.startswith(SKIPPED_PREFIXES) or route.startswith(f"^{settings.ADMIN_URL}"):
+            continue
+        names = re.findall(r"<int:(\w+)>|\(\?P<(\w+)>\[0-9\]\+\)|\(\?P<(\w+)>\\d\+\)", route)
+        if names:
+            found.append((route, [next(n for n in group if n) for group in names]))
     # A format-suffix route (…\.json) is the same view as its plain twin: probe each route once.
     return sorted({(build(r, dict.fromkeys(k, 0)), tuple(k)): (r, tuple(k)) for r, k in found}.values())
 

@@ -14,9 +14,9 @@ import sys
 import pytest
 from django.conf import settings
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.ops.test_production import PRODUCTION_ENV, _run
+from tests.urls import routes
 
 pytestmark = pytest.mark.django_db
 
@@ -28,20 +28,12 @@ INLINE_STYLE = re.compile(r"<style[\s>]|\sstyle=\"|\son[a-z]+=\"", re.I)
 def plain_get_routes() -> list[str]:
     """Every route of the URLconf without captured arguments: the lists, forms and dashboards."""
     found = []
-
-    def walk(resolver, prefix):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                walk(entry, prefix + str(entry.pattern))
-            elif isinstance(entry, URLPattern):
-                route = prefix + str(entry.pattern)
-                if "<" in route or "(?P" in route or route.startswith(SKIPPED):
-                    continue
-                path = "/" + route.replace("^", "").replace("$", "").replace("\\Z", "")
-                if not re.search(r"[\\()\[\]*+?|]", path):
-                    found.append(path)
-
-    walk(get_resolver(), "")
+    for route, _pattern in routes():
+        if "<" in route or "(?P" in route or route.startswith(SKIPPED):
+            continue
+        path = "/" + route.replace("^", "").replace("$", "").replace("\\Z", "")
+        if not re.search(r"[\\()\[\]*+?|]", path):
+            found.append(path)
     return sorted(set(found))
 
 
