@@ -314,7 +314,9 @@ class Stamp(TenantOwnedModel):
 
 
 class ScanEvent(TenantOwnedModel):
-    # Indexed with the time and with the place (trace_scan_stamp_time, trace_scan_stamp_place).
+    # The province with the time (trace_scan_tenant_time: a year's scans for its report, not every scan it
+    # ever had); the stamp with the time and with the place (trace_scan_stamp_time, trace_scan_stamp_place).
+    tenant = tenant_key(db_index=False)
     stamp = models.ForeignKey(Stamp, on_delete=models.PROTECT, related_name="scans", db_index=False)
     scanned_at = models.DateTimeField()
     place = models.CharField(max_length=64, blank=True)
@@ -325,6 +327,7 @@ class ScanEvent(TenantOwnedModel):
     class Meta:
         ordering = ["-scanned_at", "-pk"]
         indexes = [
+            models.Index(fields=["tenant", "scanned_at"], name="trace_scan_tenant_time"),
             models.Index(fields=["stamp", "scanned_at"], name="trace_scan_stamp_time"),
             models.Index(fields=["stamp", "place"], name="trace_scan_stamp_place"),
         ]
