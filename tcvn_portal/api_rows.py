@@ -22,7 +22,7 @@ from rest_framework.serializers import ListSerializer, ModelSerializer, Serializ
 Reader = Callable[[Any], Any]
 
 
-def rows_of(serializer: ListSerializer) -> list[dict] | Any:
+def rows_of(serializer: ListSerializer) -> list:
     """`serializer.data` of a many=True serializer over a list of model instances."""
     child = serializer.child
     if type(child).to_representation is not Serializer.to_representation:

@@ -16,6 +16,14 @@ _seq = itertools.count(1)
 VALID_TAX_CODES = ["0300588569", "0100109106"]
 
 
+def seed_every_app(tenant) -> None:
+    """Every app's own demo data (`<app>.demo.seed(tenant)`, as `manage.py seed_demo` finds them)."""
+    from tcvn_portal.tenancy.management.demo import domain_demo_modules
+
+    for module in domain_demo_modules():
+        module.seed(tenant)
+
+
 def make_tax_code(n: int) -> str:
     from tcvn_portal.tenancy.validators import tax_code_check_digit
 

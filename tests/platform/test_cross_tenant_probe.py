@@ -9,7 +9,6 @@ where the role or method is refused before any lookup) and show nothing of B.
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
@@ -20,6 +19,7 @@ from tcvn_portal import dbsetup
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.models import Commune, Organization
 from tcvn_portal.tenancy.roles import Role
+from tests.fixtures import seed_every_app
 from tests.urls import routes
 
 pytestmark = pytest.mark.django_db
@@ -78,13 +78,7 @@ def seed_tenant_b(tenant):
         Organization.objects.create(
             kind="agency", name="UBND xã Bí Mật", agency_code="H11.22", commune=commune
         )
-    for config in apps.get_app_configs():
-        try:
-            demo = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError:
-            continue
-        if hasattr(demo, "seed"):
-            demo.seed(tenant)
+    seed_every_app(tenant)
 
 
 def test_no_route_reveals_another_tenants_object(tenant_b, member_factory, organization_factory, client_for):

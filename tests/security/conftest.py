@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from tcvn_portal.tenancy.roles import Role
-
-
-def seed_every_app(tenant) -> None:
-    """Every app's own demo data (`<app>.demo.seed(tenant)`): real rows for the probes to find."""
-    for config in apps.get_app_configs():
-        try:
-            demo = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError:
-            continue
-        if hasattr(demo, "seed"):
-            demo.seed(tenant)
+from tests.fixtures import seed_every_app
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ from tcvn_portal import dbsetup
 from tcvn_portal.attachments.services import attach_file
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.models import Organization
-
-from .conftest import seed_every_app
+from tests.fixtures import seed_every_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = (

@@ -31,8 +31,8 @@ from django.urls import reverse
 
 from tcvn_portal.tenancy.context import tenant_context
 from tests.faults.conftest import ROOT, Gunicorn
+from tests.fixtures import seed_every_app
 
-from .conftest import seed_every_app
 from .test_baseline import plain_get_routes
 
 pytestmark = [
