@@ -42,6 +42,20 @@ def _connect(admin_url: str, dbname: str | None = None):
     return conn
 
 
+def app_backends(admin_url: str, name: str) -> list[int]:
+    """The server processes serving the application role's connections to database `name` (the bench reads
+    their CPU time)."""
+    conn = _connect(admin_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND usename = %s", [name, APP_ROLE]
+            )
+            return [row[0] for row in cur.fetchall()]
+    finally:
+        conn.close()
+
+
 def ensure_roles(admin_url: str, *, owner_password: str = OWNER_ROLE, app_password: str = APP_ROLE) -> None:
     with _connect(admin_url) as conn, conn.cursor() as cur:
         for role, password in ((OWNER_ROLE, owner_password), (APP_ROLE, app_password)):
