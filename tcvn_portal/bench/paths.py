@@ -65,10 +65,11 @@ def explain(sql: str) -> dict:
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
 
 
-def _nodes(plan: dict) -> Iterator[dict]:
+def plan_nodes(plan: dict) -> Iterator[dict]:
+    """Every node of a plan, the root first."""
     yield plan
     for child in plan.get("Plans", []):
-        yield from _nodes(child)
+        yield from plan_nodes(child)
 
 
 def seq_scans(plan: dict, tables: set[str] = BIG_TABLES) -> list[str]:
@@ -76,7 +77,7 @@ def seq_scans(plan: dict, tables: set[str] = BIG_TABLES) -> list[str]:
     return sorted(
         {
             n["Relation Name"]
-            for n in _nodes(plan)
+            for n in plan_nodes(plan)
             if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in tables
         }
     )
@@ -96,7 +97,7 @@ def rows_sorted(plan: dict) -> int:
     return max(
         (
             sum(child["Actual Rows"] * child["Actual Loops"] for child in node.get("Plans", []))
-            for node in _nodes(plan)
+            for node in plan_nodes(plan)
             if node["Node Type"] in ("Sort", "Incremental Sort")
         ),
         default=0,

@@ -104,7 +104,7 @@ def test_searches_read_only_matching_rows_through_the_trigram_index(manager):
     read_in_vain = {}
     with tenant_context(tenant):
         for sql in statements:
-            nodes = list(paths._nodes(paths.explain_analyze(sql)))
+            nodes = list(paths.plan_nodes(paths.explain_analyze(sql)))
             read_in_vain[sql[:300]] = sum(
                 n.get("Rows Removed by Filter", 0) + n.get("Rows Removed by Index Recheck", 0) for n in nodes
             )
@@ -132,7 +132,7 @@ def test_scan_and_certificate_pages_use_indexes(manager, client):
         plan = paths.explain(scans[0])
     assert any(
         node.get("Operation") == "Update" and node.get("Relation Name") == "traceability_stamp"
-        for node in paths._nodes(plan)
+        for node in paths.plan_nodes(plan)
     )
     _assert_indexed(tenant, statements)
 
@@ -152,7 +152,7 @@ def test_reminder_sweep_and_annual_report_use_indexes(manager):
     assert scans
     with tenant_context(tenant):
         for sql in scans:
-            nodes = list(paths._nodes(paths.explain_analyze(sql)))
+            nodes = list(paths.plan_nodes(paths.explain_analyze(sql)))
             assert sum(n.get("Rows Removed by Filter", 0) for n in nodes) == 0, sql
 
 
