@@ -34,6 +34,7 @@ TARGETS = {
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 def log(line: str) -> None:
@@ -206,17 +207,21 @@ def children(parent: int) -> list[int]:
 
 
 class CpuMeter:
-    """CPU a request of a measured load, of the web workers and of the database's backends apart: unlike
-    latency, it does not move with how many requests share the cores, so runs on machines of different
-    speed, or on one machine at different moments, compare by it. Processes started during the load count
-    from zero; the figure is None where no process could be read."""
+    """CPU a request of a measured load, of the web workers and of the database's backends apart. Unlike
+    latency, it does not grow with the requests queued beside it, and it moves less with a shared machine's
+    speed, so runs compare by it. Processes started during the load count from zero; the figure is None
+    where no process could be read, as for a database on another machine (its pids are not ours)."""
 
     def __init__(self, web_pid: int, admin_url: str, db: str) -> None:
+        import dj_database_url
+
         from tcvn_portal import dbsetup
 
+        host = dj_database_url.parse(admin_url)["HOST"] or "localhost"
+        local = host in LOCAL_HOSTS or host.startswith("/")  # a Unix socket's directory is local too
         self.sources = {
             "web": lambda: children(web_pid),
-            "db": lambda: dbsetup.app_backends(admin_url, db),
+            "db": (lambda: dbsetup.app_backends(admin_url, db)) if local else list,
         }
         self.before: dict[str, dict[int, float]] = {}
 

@@ -75,8 +75,8 @@ def test_the_meter_divides_web_and_database_cpu_by_the_requests(burner):
 
 
 def test_a_meter_that_reads_no_process_reports_none():
-    meter = CpuMeter(2**22 + 7, "postgres://unused@127.0.0.1:1/none", "none")
-    meter.sources["db"] = list  # no backend to read
+    # No such web process; a database on another machine, whose backends' pids say nothing here.
+    meter = CpuMeter(2**22 + 7, "postgres://unused@db.example.org:5432/postgres", "none")
     meter.start()
     figures = meter.per_request(10)
     assert figures == {"cpu_web_ms": None, "cpu_db_ms": None}
