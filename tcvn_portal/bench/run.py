@@ -188,8 +188,7 @@ def _stat(pid: int) -> list[str] | None:
 
 
 def cpu_by_pid(pids) -> dict[int, float]:
-    """User and system CPU seconds each process has used so far; a process gone (or on another machine,
-    such as a remote database's backends) is left out."""
+    """User and system CPU seconds each process has used so far; a process gone is left out."""
     used = {}
     for pid in pids:
         fields = _stat(pid)
@@ -511,7 +510,7 @@ def summary(figures: dict) -> list[dict]:
 
 
 def cpu_rows(lists: dict) -> list[dict]:
-    """The list whose request costs most CPU, where it was measured: what the p95 target asks of it."""
+    """The list whose request costs most CPU (web and database), where that was measured."""
     measured = {name: r for name, r in lists.items() if r.get("cpu_bound_mean_ms") is not None}
     if not measured:
         return []
