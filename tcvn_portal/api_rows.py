@@ -25,8 +25,11 @@ Reader = Callable[[Any], Any]
 def rows_of(serializer: ListSerializer) -> list:
     """`serializer.data` of a many=True serializer over a list of model instances."""
     child = serializer.child
-    if type(child).to_representation is not Serializer.to_representation:
-        return serializer.data  # the serializer draws its rows its own way
+    if (
+        type(child).to_representation is not Serializer.to_representation
+        or type(serializer).to_representation is not ListSerializer.to_representation
+    ):
+        return serializer.data  # the serializer (or its list) draws its rows its own way
     readers = [(field.field_name, _reader(child, field)) for field in child._readable_fields]
     rows = []
     for instance in serializer.instance:

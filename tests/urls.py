@@ -16,3 +16,8 @@ def routes() -> Iterator[tuple[str, URLPattern]]:
                 yield prefix + str(entry.pattern), entry
 
     yield from walk(get_resolver(), "")
+
+
+def route_path(route: str) -> str:
+    """The request path of a route with no captured arguments (regex anchors dropped)."""
+    return "/" + route.replace("^", "").replace("$", "").replace("\\Z", "")

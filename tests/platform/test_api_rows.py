@@ -1,15 +1,15 @@
 """API list pages drawn by tcvn_portal.api_rows: the same JSON as DRF's own serializers, on every list."""
 
-import re
-
 import pytest
+from rest_framework.serializers import ListSerializer
 
 from metrology.api.serializers import InstrumentSerializer
+from metrology.models import Instrument
 from tcvn_portal import api_base, api_rows
 from tcvn_portal.tenancy.context import tenant_context
 from tcvn_portal.tenancy.roles import Role
 from tests.fixtures import seed_every_app
-from tests.urls import routes
+from tests.urls import route_path, routes
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def api_list_paths() -> list[str]:
     """The path of every API list endpoint (router names ending in "-list", no format suffix)."""
     return sorted(
         {
-            "/" + re.sub(r"[\^$]", "", route)
+            route_path(route)
             for route, pattern in routes()
             if (pattern.name or "").endswith("-list") and route.startswith("api/v1/") and "(?P<" not in route
         }
@@ -63,3 +63,17 @@ def test_plain_columns_and_keys_are_read_directly_and_the_rest_through_drf():
     # Every field of the instrument is a column or a key shown as its id.
     assert {"serial", "owner", "instrument_type", "valid_until", "created_at", "status"} <= direct
     assert "id" in direct and len(direct) == len(fields)
+
+
+def test_a_serializer_whose_list_draws_its_own_rows_keeps_them():
+    class Reversed(ListSerializer):
+        def to_representation(self, data):
+            return list(reversed(super().to_representation(data)))
+
+    class Instruments(InstrumentSerializer):
+        class Meta(InstrumentSerializer.Meta):
+            list_serializer_class = Reversed
+
+    instances = [Instrument(pk=1, serial="A"), Instrument(pk=2, serial="B")]
+    drawn = api_rows.rows_of(Instruments(instances, many=True))
+    assert [row["serial"] for row in drawn] == ["B", "A"]

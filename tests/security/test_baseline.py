@@ -16,7 +16,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from tests.ops.test_production import PRODUCTION_ENV, _run
-from tests.urls import routes
+from tests.urls import route_path, routes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def plain_get_routes() -> list[str]:
     for route, _pattern in routes():
         if "<" in route or "(?P" in route or route.startswith(SKIPPED):
             continue
-        path = "/" + route.replace("^", "").replace("$", "").replace("\\Z", "")
+        path = route_path(route)
         if not re.search(r"[\\()\[\]*+?|]", path):
             found.append(path)
     return sorted(set(found))
